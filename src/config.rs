@@ -1,0 +1,289 @@
+//! `config.toml`: the site's settings, read strictly.
+
+use crate::diagnostics::{Diagnostic, Error, Result};
+use crate::toml_schema::{self, Located, Shape};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// The site's settings as written in `config.toml`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Config {
+    /// Site title, shown in the header and in `<title>`.
+    pub title: String,
+    /// One sentence about the site, used as the home page's meta description.
+    #[serde(default)]
+    pub description: String,
+    /// The public address of the site, possibly with a sub-path. Always ends with `/`.
+    pub base_url: String,
+    /// Content language (BCP 47), also picks the theme's translation file.
+    #[serde(default = "default_language")]
+    pub language: String,
+    /// Theme directory name under `themes/`.
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    /// Taxonomies, Zola style: `taxonomies = [{ name = "aiheet" }]`.
+    #[serde(default)]
+    pub taxonomies: Vec<TaxonomyConfig>,
+    /// Markdown rendering options.
+    #[serde(default)]
+    pub markdown: MarkdownConfig,
+    /// The organisation directory; absent on sites without one.
+    #[serde(default)]
+    pub organisations: Option<OrganisationsConfig>,
+    /// Free data for templates.
+    #[serde(default)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// One taxonomy.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct TaxonomyConfig {
+    /// Name used in front matter and as the URL segment.
+    pub name: String,
+}
+
+/// Markdown options.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct MarkdownConfig {
+    /// Class added to links that leave the site.
+    #[serde(default)]
+    pub external_links_class: Option<String>,
+    /// `rel` added to links that leave the site.
+    #[serde(default)]
+    pub external_links_rel: Option<String>,
+    /// Curly quotes, dashes and ellipses.
+    #[serde(default = "yes")]
+    pub smart_punctuation: bool,
+}
+
+impl Default for MarkdownConfig {
+    fn default() -> Self {
+        MarkdownConfig {
+            external_links_class: None,
+            external_links_rel: None,
+            smart_punctuation: true,
+        }
+    }
+}
+
+/// Settings of the organisation directory.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct OrganisationsConfig {
+    /// The content section holding the profiles.
+    #[serde(default = "default_org_section")]
+    pub section: String,
+    /// Profiles confirmed longer ago than this are reported as stale.
+    #[serde(default = "default_verified_age")]
+    pub verified_max_age_months: u32,
+    /// Allowed categories.
+    #[serde(default)]
+    pub categories: Vec<Choice>,
+    /// Allowed areas.
+    #[serde(default)]
+    pub areas: Vec<Choice>,
+}
+
+/// A configured value with its URL slug and display name.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Choice {
+    /// Used in front matter and URLs.
+    pub slug: String,
+    /// Shown to readers.
+    pub name: String,
+}
+
+fn default_language() -> String {
+    "fi".into()
+}
+fn default_theme() -> String {
+    "kumppani".into()
+}
+fn default_org_section() -> String {
+    "jarjestot".into()
+}
+fn default_verified_age() -> u32 {
+    12
+}
+fn yes() -> bool {
+    true
+}
+
+static CHOICE: &[(&str, Shape)] = &[("slug", Shape::Value), ("name", Shape::Value)];
+
+/// Every key `config.toml` may hold.
+pub static SCHEMA: &[(&str, Shape)] = &[
+    ("title", Shape::Value),
+    ("description", Shape::Value),
+    ("base_url", Shape::Value),
+    ("language", Shape::Value),
+    ("theme", Shape::Value),
+    ("taxonomies", Shape::TableArray(&[("name", Shape::Value)])),
+    (
+        "markdown",
+        Shape::Table(&[
+            ("external_links_class", Shape::Value),
+            ("external_links_rel", Shape::Value),
+            ("smart_punctuation", Shape::Value),
+        ]),
+    ),
+    (
+        "organisations",
+        Shape::Table(&[
+            ("section", Shape::Value),
+            ("verified_max_age_months", Shape::Value),
+            ("categories", Shape::TableArray(CHOICE)),
+            ("areas", Shape::TableArray(CHOICE)),
+        ]),
+    ),
+    ("extra", Shape::FreeTable),
+];
+
+impl Config {
+    /// Reads `config.toml` from the site root.
+    pub fn load(root: &Path) -> Result<Config> {
+        let path = root.join("config.toml");
+        let source = std::fs::read_to_string(&path).map_err(|err| {
+            if err.kind() == std::io::ErrorKind::NotFound {
+                Diagnostic::usage(format!("no config.toml in {}", root.display()))
+                    .with_hint("run kumppani in the site's folder, pass --root DIR, or create a new site with `kumppani init DIR`")
+            } else {
+                Diagnostic::io(&path, "read", &err)
+            }
+        })?;
+        Config::parse(&source, Path::new("config.toml"))
+    }
+
+    /// Parses and validates config text; `file` is the name used in messages.
+    pub fn parse(source: &str, file: &Path) -> Result<Config> {
+        let at = Located {
+            file,
+            file_source: source,
+            offset: 0,
+        };
+        let mut config: Config = toml_schema::parse(source, SCHEMA, &at).map_err(Error::new)?;
+        let mut problems = Vec::new();
+        let locate = |key: &str| key_offset(source, key);
+        match normalize_base_url(&config.base_url) {
+            Ok(url) => config.base_url = url,
+            Err(why) => problems.push(
+                Diagnostic::error("config-value", format!("invalid base_url `{}`: {why}", config.base_url))
+                    .with_file(file)
+                    .at_offset(source, locate("base_url"))
+                    .with_hint("write the full public address, e.g. base_url = \"https://www.example.fi/jarjestot/\""),
+            ),
+        }
+        if config.title.trim().is_empty() {
+            problems.push(
+                Diagnostic::error("config-value", "title is empty")
+                    .with_file(file)
+                    .at_offset(source, locate("title"))
+                    .with_hint(
+                        "give the site a name, e.g. title = \"Järjestöt ja vapaaehtoistyö\"",
+                    ),
+            );
+        }
+        if problems.is_empty() {
+            Ok(config)
+        } else {
+            Err(Error::new(problems))
+        }
+    }
+
+    /// The path part of `base_url`, always starting and ending with `/` (e.g. `/jarjestot/`).
+    pub fn base_path(&self) -> &str {
+        let after_scheme = self.base_url.split_once("://").map_or("", |(_, rest)| rest);
+        after_scheme.find('/').map_or("/", |i| &after_scheme[i..])
+    }
+
+    /// Replaces `base_url`, validating it (used by `--base-url` and the preview server).
+    pub fn set_base_url(&mut self, url: &str) -> Result<()> {
+        self.base_url = normalize_base_url(url).map_err(|why| {
+            Diagnostic::usage(format!("invalid --base-url `{url}`: {why}"))
+                .with_hint("write the full public address, e.g. https://www.example.fi/jarjestot/")
+        })?;
+        Ok(())
+    }
+
+    /// Whether a taxonomy of this name is configured.
+    pub fn taxonomy_names(&self) -> Vec<&str> {
+        self.taxonomies.iter().map(|t| t.name.as_str()).collect()
+    }
+}
+
+fn normalize_base_url(url: &str) -> std::result::Result<String, &'static str> {
+    let url = url.trim();
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return Err("it must start with http:// or https://");
+    };
+    if scheme != "http" && scheme != "https" {
+        return Err("it must start with http:// or https://");
+    }
+    let host = rest.split('/').next().unwrap_or("");
+    if host.is_empty() || host.contains(char::is_whitespace) {
+        return Err("it has no host name");
+    }
+    if url.contains(['?', '#']) {
+        return Err("it must not have a query or fragment");
+    }
+    let mut url = url.to_string();
+    if !rest.contains('/') || !url.ends_with('/') {
+        url.push('/');
+    }
+    Ok(url)
+}
+
+/// Byte offset of a top-level `key =` line, for pointing at values that fail validation.
+pub fn key_offset(source: &str, key: &str) -> usize {
+    let mut offset = 0;
+    for line in source.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix(key) {
+            if rest.trim_start().starts_with('=') {
+                return offset + (line.len() - trimmed.len());
+            }
+        }
+        offset += line.len();
+    }
+    0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_path_keeps_sub_path() {
+        let c = Config::parse(
+            "title = \"t\"\nbase_url = \"https://x.fi/jarjestot\"",
+            Path::new("c"),
+        )
+        .unwrap();
+        assert_eq!(c.base_url, "https://x.fi/jarjestot/");
+        assert_eq!(c.base_path(), "/jarjestot/");
+        let c =
+            Config::parse("title = \"t\"\nbase_url = \"https://x.fi\"", Path::new("c")).unwrap();
+        assert_eq!(c.base_path(), "/");
+    }
+
+    #[test]
+    fn unknown_key_is_reported_with_suggestion() {
+        let err = Config::parse(
+            "title = \"t\"\nbase_url = \"https://x.fi\"\nlanguag = \"fi\"\n",
+            Path::new("config.toml"),
+        )
+        .unwrap_err();
+        let d = &err.diagnostics[0];
+        assert_eq!((d.line, d.column), (3, 1));
+        assert!(d.hint.as_deref().unwrap().contains("`language`"));
+    }
+
+    #[test]
+    fn bad_base_url_is_an_error() {
+        let err = Config::parse(
+            "title = \"t\"\nbase_url = \"www.x.fi\"\n",
+            Path::new("config.toml"),
+        )
+        .unwrap_err();
+        assert_eq!(err.diagnostics[0].line, 2);
+    }
+}

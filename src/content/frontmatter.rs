@@ -1,0 +1,275 @@
+//! Front matter: the TOML between `+++` lines at the top of a content file.
+
+use crate::diagnostics::Diagnostic;
+use crate::toml_schema::{self, Located, Shape};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// A content file split into its front matter and body.
+#[derive(Debug, Clone)]
+pub struct Split<'a> {
+    /// The TOML text.
+    pub front_matter: &'a str,
+    /// Byte offset of the TOML text in the file.
+    pub front_matter_offset: usize,
+    /// The Markdown body.
+    pub body: &'a str,
+    /// Byte offset of the body in the file.
+    pub body_offset: usize,
+}
+
+/// Splits a file at its `+++` fences.
+pub fn split<'a>(source: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
+    let bom = if source.starts_with('\u{feff}') { 3 } else { 0 };
+    let text = &source[bom..];
+    let opening = text
+        .strip_prefix("+++\r\n")
+        .map(|_| 5)
+        .or_else(|| text.strip_prefix("+++\n").map(|_| 4));
+    let Some(open_len) = opening else {
+        let hint = if text.starts_with("---") {
+            "kumppani reads TOML front matter between `+++` lines (not YAML `---`); write:\n+++\ntitle = \"Otsikko\"\n+++"
+        } else {
+            "start the file with a front matter block:\n+++\ntitle = \"Otsikko\"\n+++"
+        };
+        return Err(Diagnostic::error(
+            "front-matter",
+            "the file does not start with `+++` front matter",
+        )
+        .with_file(file)
+        .at(1, 1)
+        .with_source_line(text.lines().next().unwrap_or(""))
+        .with_hint(hint));
+    };
+    let start = bom + open_len;
+    let mut offset = start;
+    for line in source[start..].split_inclusive('\n') {
+        if line.trim_end() == "+++" {
+            let body_offset = offset + line.len();
+            return Ok(Split {
+                front_matter: &source[start..offset],
+                front_matter_offset: start,
+                body: &source[body_offset..],
+                body_offset,
+            });
+        }
+        offset += line.len();
+    }
+    Err(
+        Diagnostic::error("front-matter", "the front matter is never closed")
+            .with_file(file)
+            .at(1, 1)
+            .with_source_line("+++")
+            .with_hint("add a line with only `+++` after the last front matter key"),
+    )
+}
+
+/// A date written as a TOML date (`date = 2026-05-01`) or a string (`date = "2026-05-01"`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum RawDate {
+    Toml(toml::value::Datetime),
+    Text(String),
+}
+
+/// Front matter keys shared by pages and sections, as written.
+#[derive(Debug, Clone, Deserialize, Default)]
+pub struct FrontMatter {
+    /// Required: the page title.
+    pub title: Option<String>,
+    /// One sentence for search results and `<meta name="description">`.
+    pub description: Option<String>,
+    pub(crate) date: Option<RawDate>,
+    pub(crate) updated: Option<RawDate>,
+    /// Left out of builds unless `--drafts`.
+    #[serde(default)]
+    pub draft: bool,
+    /// Lower comes first among siblings.
+    pub weight: Option<i64>,
+    /// Overrides the URL segment made from the file name.
+    pub slug: Option<String>,
+    /// Old URLs that redirect here.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Template to render with instead of the default.
+    pub template: Option<String>,
+    /// Terms per taxonomy.
+    #[serde(default)]
+    pub taxonomies: BTreeMap<String, Vec<String>>,
+    /// Free data for templates.
+    #[serde(default)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// Section only: write an Atom feed of the section's pages.
+    #[serde(default)]
+    pub generate_feed: bool,
+    /// Section only: show a top-level section in the main navigation (default true).
+    pub in_nav: Option<bool>,
+    /// Section only: template for the section's pages.
+    pub page_template: Option<String>,
+    /// Organisation profile data, validated by the directory module.
+    pub organisation: Option<toml::Table>,
+}
+
+/// Dates resolved from front matter.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Dates {
+    /// Publication date.
+    pub date: Option<NaiveDate>,
+    /// Last update.
+    pub updated: Option<NaiveDate>,
+}
+
+/// Keys a page may have.
+pub static PAGE_SCHEMA: &[(&str, Shape)] = &[
+    COMMON_0,
+    COMMON_1,
+    COMMON_2,
+    COMMON_3,
+    COMMON_4,
+    COMMON_5,
+    COMMON_6,
+    COMMON_7,
+    COMMON_8,
+    COMMON_9,
+    ("extra", Shape::FreeTable),
+    ("organisation", Shape::FreeTable),
+];
+
+/// Keys a section (`_index.md`) may have.
+pub static SECTION_SCHEMA: &[(&str, Shape)] = &[
+    COMMON_0,
+    COMMON_1,
+    COMMON_2,
+    COMMON_3,
+    COMMON_4,
+    COMMON_5,
+    COMMON_6,
+    COMMON_7,
+    COMMON_8,
+    COMMON_9,
+    ("extra", Shape::FreeTable),
+    ("generate_feed", Shape::Value),
+    ("in_nav", Shape::Value),
+    ("page_template", Shape::Value),
+];
+
+// `Shape` is not `Copy`, so the shared keys are spelled once here and reused in both schemas.
+const COMMON_0: (&str, Shape) = ("title", Shape::Value);
+const COMMON_1: (&str, Shape) = ("description", Shape::Value);
+const COMMON_2: (&str, Shape) = ("date", Shape::Value);
+const COMMON_3: (&str, Shape) = ("updated", Shape::Value);
+const COMMON_4: (&str, Shape) = ("draft", Shape::Value);
+const COMMON_5: (&str, Shape) = ("weight", Shape::Value);
+const COMMON_6: (&str, Shape) = ("slug", Shape::Value);
+const COMMON_7: (&str, Shape) = ("aliases", Shape::Value);
+const COMMON_8: (&str, Shape) = ("template", Shape::Value);
+const COMMON_9: (&str, Shape) = ("taxonomies", Shape::FreeTable);
+
+/// Parses front matter text strictly; `is_section` picks the allowed keys.
+pub fn parse(
+    split: &Split<'_>,
+    file: &Path,
+    source: &str,
+    is_section: bool,
+) -> Result<(FrontMatter, Dates), Vec<Diagnostic>> {
+    let schema = if is_section {
+        SECTION_SCHEMA
+    } else {
+        PAGE_SCHEMA
+    };
+    let at = Located {
+        file,
+        file_source: source,
+        offset: split.front_matter_offset,
+    };
+    let fm: FrontMatter = toml_schema::parse(split.front_matter, schema, &at)?;
+    let mut problems = Vec::new();
+    let key_at =
+        |key: &str| split.front_matter_offset + crate::config::key_offset(split.front_matter, key);
+    if fm.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
+        problems.push(
+            Diagnostic::error("missing-title", "the front matter has no title")
+                .with_file(file)
+                .at_offset(source, split.front_matter_offset)
+                .with_hint("add a line like: title = \"Yhdistysavustukset\""),
+        );
+    }
+    let mut resolve = |key: &str, raw: &Option<RawDate>| -> Option<NaiveDate> {
+        let raw = raw.as_ref()?;
+        let text = match raw {
+            RawDate::Toml(d) => d.to_string(),
+            RawDate::Text(s) => s.clone(),
+        };
+        let date_part = text.get(..10).unwrap_or(&text);
+        match NaiveDate::parse_from_str(date_part, "%Y-%m-%d") {
+            Ok(d) => Some(d),
+            Err(_) => {
+                problems.push(
+                    Diagnostic::error("bad-date", format!("`{key}` is not a date: `{text}`"))
+                        .with_file(file)
+                        .at_offset(source, key_at(key))
+                        .with_hint(format!(
+                            "write dates as YYYY-MM-DD, e.g. {key} = 2026-11-20"
+                        )),
+                );
+                None
+            }
+        }
+    };
+    let dates = Dates {
+        date: resolve("date", &fm.date),
+        updated: resolve("updated", &fm.updated),
+    };
+    if problems.is_empty() {
+        Ok((fm, dates))
+    } else {
+        Err(problems)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_front_matter_and_body_with_offsets() {
+        let src = "+++\ntitle = \"A\"\n+++\nBody\n";
+        let s = split(src, Path::new("a.md")).unwrap();
+        assert_eq!(s.front_matter, "title = \"A\"\n");
+        assert_eq!(s.body, "Body\n");
+        assert_eq!(&src[s.body_offset..], "Body\n");
+    }
+
+    #[test]
+    fn yaml_front_matter_gets_a_hint() {
+        let err = split("---\ntitle: A\n---\n", Path::new("a.md")).unwrap_err();
+        assert!(err.hint.unwrap().contains("YAML"));
+    }
+
+    #[test]
+    fn dates_accept_toml_and_string_forms() {
+        let src = "+++\ntitle = \"A\"\ndate = 2026-05-01\nupdated = \"2026-06-02\"\n+++\n";
+        let s = split(src, Path::new("a.md")).unwrap();
+        let (_, dates) = parse(&s, Path::new("a.md"), src, false).unwrap();
+        assert_eq!(dates.date.unwrap().to_string(), "2026-05-01");
+        assert_eq!(dates.updated.unwrap().to_string(), "2026-06-02");
+    }
+
+    #[test]
+    fn bad_date_points_at_its_line() {
+        let src = "+++\ntitle = \"A\"\ndate = \"1.5.2026\"\n+++\n";
+        let s = split(src, Path::new("a.md")).unwrap();
+        let errs = parse(&s, Path::new("a.md"), src, false).unwrap_err();
+        assert_eq!(errs[0].line, 3);
+    }
+
+    #[test]
+    fn section_keys_are_refused_on_pages() {
+        let src = "+++\ntitle = \"A\"\ngenerate_feed = true\n+++\n";
+        let s = split(src, Path::new("a.md")).unwrap();
+        let errs = parse(&s, Path::new("a.md"), src, false).unwrap_err();
+        assert_eq!(errs[0].code, "unknown-key");
+    }
+}

@@ -1,0 +1,152 @@
+//! kumppani: a static site generator for a municipality's hub of associations and volunteer work.
+//!
+//! The pipeline runs one way: [`load`] reads `config.toml` and `content/` into an immutable
+//! [`content::Site`]; [`render_site`] renders it with the theme's templates into a folder;
+//! [`build`] wraps both with a staging folder that replaces the output only when everything
+//! succeeded. `serve` and `check` reuse the same steps.
+
+#![warn(missing_docs, unreachable_pub)]
+
+pub mod config;
+pub mod content;
+pub mod diagnostics;
+pub mod init;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod text;
+pub mod theme;
+pub mod toml_schema;
+
+use crate::config::Config;
+use crate::content::{LoadOptions, Site};
+use crate::diagnostics::{Diagnostic, Result};
+use crate::output::Writer;
+use crate::render::Renderer;
+use crate::theme::Theme;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// What `kumppani build` was asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// The site's folder (holds `config.toml`).
+    pub root: PathBuf,
+    /// Where the site goes (default `<root>/public`).
+    pub output: Option<PathBuf>,
+    /// Overrides `base_url` from config.
+    pub base_url: Option<String>,
+    /// Include drafts.
+    pub drafts: bool,
+    /// Add the preview server's live-reload script.
+    pub serve_mode: bool,
+}
+
+/// Time spent in each pipeline step, for `--verbose`.
+#[derive(Debug, Clone, Default)]
+pub struct Timings {
+    /// Step name and duration, in order.
+    pub steps: Vec<(&'static str, Duration)>,
+}
+
+impl Timings {
+    /// Runs `f`, recording how long it took under `name`.
+    pub fn time<T>(&mut self, name: &'static str, f: impl FnOnce() -> T) -> T {
+        let start = Instant::now();
+        let value = f();
+        self.steps.push((name, start.elapsed()));
+        value
+    }
+}
+
+/// What a successful build reports.
+#[derive(Debug, Clone)]
+pub struct BuildReport {
+    /// Where the site was written.
+    pub output: PathBuf,
+    /// Number of pages (content pages and sections).
+    pub pages: usize,
+    /// Problems that did not stop the build.
+    pub warnings: Vec<Diagnostic>,
+    /// Step timings.
+    pub timings: Timings,
+}
+
+/// Reads config and content into a checked [`Site`].
+pub fn load(
+    root: &Path,
+    base_url: Option<&str>,
+    drafts: bool,
+    timings: &mut Timings,
+) -> Result<Site> {
+    let mut config = timings.time("read config", || Config::load(root))?;
+    if let Some(url) = base_url {
+        config.set_base_url(url)?;
+    }
+    timings.time("load content", || {
+        content::load(root, config, &LoadOptions { drafts })
+    })
+}
+
+/// Renders a loaded site into `dir` (which must exist and be empty).
+pub fn render_site(site: &Site, dir: &Path, serve_mode: bool, timings: &mut Timings) -> Result<()> {
+    let theme = timings.time("read theme", || Theme::load(&site.root, &site.config.theme))?;
+    let writer = Writer::new(dir);
+    let css_name = timings.time("copy static files", || {
+        output::copy_static(site, &theme, &writer)
+    })?;
+    let css_url = site.url(&css_name);
+    let renderer = timings.time("load templates", || {
+        Renderer::new(site, &theme, &css_url, serve_mode)
+    })?;
+    let mut sitemap = timings.time("render pages", || {
+        output::render_content(site, &renderer, &writer)
+    })?;
+    sitemap.extend(timings.time("render taxonomies", || {
+        output::render_taxonomies(site, &renderer, &writer)
+    })?);
+    timings.time("render 404 and aliases", || -> Result<()> {
+        output::render_404(site, &renderer, &writer)?;
+        output::write_aliases(site, &renderer, &writer)
+    })?;
+    timings.time("write feeds", || output::write_feeds(site, &writer))?;
+    timings.time("write sitemap and robots", || -> Result<()> {
+        output::write_sitemap(site, &mut sitemap, &writer)?;
+        output::write_robots(site, &writer)
+    })?;
+    Ok(())
+}
+
+/// Builds the site into the output folder; on any error the previous output is left untouched.
+pub fn build(options: &BuildOptions) -> Result<BuildReport> {
+    let mut timings = Timings::default();
+    let output = options
+        .output
+        .clone()
+        .unwrap_or_else(|| options.root.join("public"));
+    output::check_output_dir(&options.root, &output)?;
+    let site = load(
+        &options.root,
+        options.base_url.as_deref(),
+        options.drafts,
+        &mut timings,
+    )?;
+    let staging = output::staging_dir(&output)?;
+    let rendered = render_site(&site, &staging, options.serve_mode, &mut timings);
+    if let Err(e) = rendered {
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(e);
+    }
+    if let Err(e) = timings.time("swap into place", || {
+        output::swap_into_place(&staging, &output)
+    }) {
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(e);
+    }
+    Ok(BuildReport {
+        output,
+        pages: site.pages.len() + site.sections.len(),
+        warnings: site.warnings,
+        timings,
+    })
+}

@@ -1,0 +1,105 @@
+//! The `kumppani` command line: parses arguments, calls the library, prints the result and picks
+//! the exit code (0 ok, 1 problems in the site's files, 2 usage or I/O errors).
+
+use clap::{Parser, Subcommand};
+use kumppani::diagnostics::Error;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Builds the association and volunteer hub website from Markdown files.
+///
+/// Typical day: edit a file in content/, look at the preview in the browser (`kumppani serve`),
+/// then publish with `kumppani build` and copy the public/ folder to the web server.
+#[derive(Parser)]
+#[command(name = "kumppani", version, about, long_about = None, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the website into public/ (the old public/ is kept if anything fails)
+    Build(BuildArgs),
+    /// Create a new, minimal site in a new folder
+    Init {
+        /// The folder to create
+        dir: PathBuf,
+    },
+}
+
+#[derive(clap::Args)]
+struct BuildArgs {
+    /// The site's folder, the one with config.toml
+    #[arg(long, short, default_value = ".")]
+    root: PathBuf,
+    /// Where to write the website (default: public/ in the site's folder)
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// Public address to build for, overriding base_url in config.toml
+    #[arg(long, short = 'u', value_name = "URL")]
+    base_url: Option<String>,
+    /// Also publish pages marked draft = true
+    #[arg(long)]
+    drafts: bool,
+    /// Print how long each step took
+    #[arg(long, short)]
+    verbose: bool,
+}
+
+fn fail(err: &Error) -> ExitCode {
+    eprintln!("{}", err.render());
+    ExitCode::from(err.exit_code() as u8)
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build(args) => {
+            let options = kumppani::BuildOptions {
+                root: args.root,
+                output: args.output,
+                base_url: args.base_url,
+                drafts: args.drafts,
+                serve_mode: false,
+            };
+            match kumppani::build(&options) {
+                Ok(report) => {
+                    for w in &report.warnings {
+                        eprintln!("{w}");
+                    }
+                    if args.verbose {
+                        for (step, took) in &report.timings.steps {
+                            eprintln!("  {step:<28} {:>8.1} ms", took.as_secs_f64() * 1000.0);
+                        }
+                    }
+                    let total: f64 = report
+                        .timings
+                        .steps
+                        .iter()
+                        .map(|(_, d)| d.as_secs_f64())
+                        .sum();
+                    println!(
+                        "Built {} pages into {} in {:.2} s",
+                        report.pages,
+                        report.output.display(),
+                        total
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(err) => fail(&err),
+            }
+        }
+        Command::Init { dir } => match kumppani::init::init(&dir) {
+            Ok(()) => {
+                println!(
+                    "Created a new site in {}. Next: cd {} && kumppani build",
+                    dir.display(),
+                    dir.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(err) => fail(&err),
+        },
+    }
+}

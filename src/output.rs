@@ -1,0 +1,567 @@
+//! Writing the site: a staging directory filled in parallel, then swapped into place.
+//!
+//! The previous output is only replaced after everything rendered and was written, so a failed
+//! build leaves `public/` exactly as it was.
+
+use crate::content::Site;
+use crate::diagnostics::{Diagnostic, Error, Result};
+use crate::render::Renderer;
+use crate::text::escape_html;
+use crate::theme::Theme;
+use rayon::prelude::*;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+/// One URL for the sitemap.
+#[derive(Debug, Clone)]
+pub struct SitemapEntry {
+    /// Site-relative path.
+    pub path: String,
+    /// Last modification date, if known.
+    pub lastmod: Option<chrono::NaiveDate>,
+}
+
+/// Writes files under a root directory, creating folders as needed.
+pub struct Writer {
+    root: PathBuf,
+}
+
+impl Writer {
+    /// A writer into `root`.
+    pub fn new(root: &Path) -> Writer {
+        Writer {
+            root: root.to_path_buf(),
+        }
+    }
+
+    /// The directory written into.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Writes `bytes` at a site-relative path (`uutiset/index.html`).
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> std::result::Result<(), Diagnostic> {
+        let path = self.root.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| Diagnostic::io(parent, "create folder", &e))?;
+        }
+        std::fs::write(&path, bytes).map_err(|e| Diagnostic::io(&path, "write", &e))
+    }
+
+    /// Writes the HTML of a site path (`uutiset/` → `uutiset/index.html`).
+    pub fn write_page(&self, path: &str, html: &str) -> std::result::Result<(), Diagnostic> {
+        self.write(&format!("{path}index.html"), html.as_bytes())
+    }
+}
+
+/// Refuses output folders whose replacement would destroy something: `/`, the site itself,
+/// `content/`, or any folder that contains the site.
+pub fn check_output_dir(site_root: &Path, output: &Path) -> Result<()> {
+    let root = absolute(site_root);
+    let out = absolute(output);
+    let refuse = |why: &str| -> Result<()> {
+        Err(Diagnostic::usage(format!(
+            "refusing to write the site into {}: {why}",
+            output.display()
+        ))
+        .with_hint("choose a separate folder, e.g. --output public")
+        .into())
+    };
+    if out.parent().is_none() {
+        return refuse("it is the file system root");
+    }
+    if out == root {
+        return refuse("it is the site's own folder");
+    }
+    if root.starts_with(&out) {
+        return refuse("it contains the site");
+    }
+    for protected in ["content", "themes", "templates", "static"] {
+        if out.starts_with(root.join(protected)) {
+            return refuse(&format!("it is inside the site's {protected}/ folder"));
+        }
+    }
+    Ok(())
+}
+
+fn absolute(p: &Path) -> PathBuf {
+    let abs = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(p)
+    };
+    // Resolve `..` and symlinks where the path exists, lexically otherwise.
+    if let Ok(c) = abs.canonicalize() {
+        return c;
+    }
+    let mut out = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    match (out.parent(), out.file_name()) {
+        (Some(parent), Some(name)) if parent.exists() => {
+            parent.canonicalize().map(|p| p.join(name)).unwrap_or(out)
+        }
+        _ => out,
+    }
+}
+
+/// A fresh staging folder next to `output` (same file system, so the swap is a rename).
+pub fn staging_dir(output: &Path) -> Result<PathBuf> {
+    let out = absolute(output);
+    let parent = out.parent().expect("checked not root").to_path_buf();
+    std::fs::create_dir_all(&parent).map_err(|e| Diagnostic::io(&parent, "create folder", &e))?;
+    let name = out
+        .file_name()
+        .map_or("public".into(), |n| n.to_string_lossy().into_owned());
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let dir = parent.join(format!(".{name}.staging-{}-{nanos}", std::process::id()));
+    std::fs::create_dir(&dir).map_err(|e| Diagnostic::io(&dir, "create folder", &e))?;
+    Ok(dir)
+}
+
+/// Moves the staging folder into place, keeping the old output until the new one is there.
+pub fn swap_into_place(staging: &Path, output: &Path) -> Result<()> {
+    let out = absolute(output);
+    if !out.exists() {
+        return std::fs::rename(staging, &out)
+            .map_err(|e| Diagnostic::io(&out, "create", &e).into());
+    }
+    let name = out
+        .file_name()
+        .map_or("public".into(), |n| n.to_string_lossy().into_owned());
+    let old = out.with_file_name(format!(".{name}.old-{}", std::process::id()));
+    std::fs::rename(&out, &old).map_err(|e| Diagnostic::io(&out, "replace", &e))?;
+    if let Err(e) = std::fs::rename(staging, &out) {
+        let _ = std::fs::rename(&old, &out);
+        return Err(Diagnostic::io(&out, "replace", &e).into());
+    }
+    if old.is_dir() {
+        std::fs::remove_dir_all(&old)
+            .map_err(|e| Diagnostic::io(&old, "remove the previous output", &e))?;
+    } else {
+        std::fs::remove_file(&old)
+            .map_err(|e| Diagnostic::io(&old, "remove the previous output", &e))?;
+    }
+    Ok(())
+}
+
+/// Copies theme static files, then the site's `static/` (same names win), then content assets.
+/// `style.css` is written as `style.<hash>.css`; returns its site-relative name.
+pub fn copy_static(site: &Site, theme: &Theme, writer: &Writer) -> Result<String> {
+    let mut files: std::collections::BTreeMap<String, Vec<u8>> = theme
+        .folder("static")
+        .map(|(k, v)| (k.to_string(), v.to_vec()))
+        .collect();
+    let site_static = site.root.join("static");
+    if site_static.is_dir() {
+        for entry in WalkDir::new(&site_static).sort_by_file_name() {
+            let entry =
+                entry.map_err(|e| Diagnostic::usage(format!("could not read static/: {e}")))?;
+            if !entry.file_type().is_file()
+                || crate::content::is_editor_temp(&entry.file_name().to_string_lossy())
+            {
+                continue;
+            }
+            let rel = entry
+                .path()
+                .strip_prefix(&site_static)
+                .expect("under static/");
+            let key = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            let bytes = std::fs::read(entry.path())
+                .map_err(|e| Diagnostic::io(entry.path(), "read", &e))?;
+            files.insert(key, bytes);
+        }
+    }
+    let mut css_name = String::new();
+    for (rel, bytes) in &files {
+        if rel == "style.css" {
+            let hash = Sha256::digest(bytes);
+            css_name = format!("style.{}.css", hex(&hash[..5]));
+            writer.write(&css_name, bytes)?;
+        } else {
+            writer.write(rel, bytes)?;
+        }
+    }
+    for asset in &site.assets {
+        let dest = writer.root().join(&asset.relative);
+        if let Some(parent) = dest.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| Diagnostic::io(parent, "create folder", &e))?;
+        }
+        std::fs::copy(&asset.source, &dest)
+            .map_err(|e| Diagnostic::io(&asset.source, "copy", &e))?;
+    }
+    Ok(css_name)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Collects diagnostics from parallel work, dropping repeats (one broken template fails every page).
+fn gather(results: Vec<std::result::Result<(), Error>>) -> Result<()> {
+    let mut seen = HashSet::new();
+    let mut all = Vec::new();
+    for r in results {
+        if let Err(e) = r {
+            for d in e.diagnostics {
+                if seen.insert((d.file.clone(), d.line, d.column, d.message.clone())) {
+                    all.push(d);
+                }
+            }
+        }
+    }
+    if all.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::new(all))
+    }
+}
+
+/// Renders and writes every page and section in parallel.
+pub fn render_content(
+    site: &Site,
+    renderer: &Renderer,
+    writer: &Writer,
+) -> Result<Vec<SitemapEntry>> {
+    let pages = (0..site.pages.len()).into_par_iter().map(|i| {
+        let html = renderer.render_page(site, i)?;
+        writer
+            .write_page(&site.pages[i].path, &html)
+            .map_err(Error::from)
+    });
+    let sections = (0..site.sections.len()).into_par_iter().map(|i| {
+        let html = renderer.render_section(site, i)?;
+        writer
+            .write_page(&site.sections[i].path, &html)
+            .map_err(Error::from)
+    });
+    gather(pages.chain(sections).collect())?;
+    let lastmod = |d: &crate::content::Dates| d.updated.or(d.date);
+    let mut entries: Vec<SitemapEntry> = site
+        .sections
+        .iter()
+        .map(|s| SitemapEntry {
+            path: s.path.clone(),
+            lastmod: lastmod(&s.dates),
+        })
+        .collect();
+    entries.extend(site.pages.iter().map(|p| SitemapEntry {
+        path: p.path.clone(),
+        lastmod: lastmod(&p.dates),
+    }));
+    Ok(entries)
+}
+
+/// Taxonomy list and term pages.
+pub fn render_taxonomies(
+    site: &Site,
+    renderer: &Renderer,
+    writer: &Writer,
+) -> Result<Vec<SitemapEntry>> {
+    let mut entries = Vec::new();
+    let mut results = Vec::new();
+    for taxonomy in &site.taxonomies {
+        let tax_path = format!("{}/", taxonomy.name);
+        let term_value = |t: &crate::content::Term| {
+            let pages: Vec<&serde_json::Value> =
+                t.pages.iter().map(|&p| renderer.page_value(p)).collect();
+            json!({
+                "name": t.name,
+                "slug": t.slug,
+                "url": site.url(&format!("{tax_path}{}/", t.slug)),
+                "permalink": site.permalink(&format!("{tax_path}{}/", t.slug)),
+                "pages_count": t.pages.len(),
+                "pages": pages,
+            })
+        };
+        let tax_value = json!({"name": taxonomy.name, "url": site.url(&tax_path), "permalink": site.permalink(&tax_path)});
+        let terms: Vec<serde_json::Value> = taxonomy.terms.iter().map(term_value).collect();
+        let mut ctx = renderer.base_context(site, &tax_path, None);
+        ctx.insert("taxonomy", &tax_value);
+        ctx.insert("terms", &terms);
+        results.push(
+            renderer
+                .render("taxonomy_list.html", &ctx, None)
+                .and_then(|h| writer.write_page(&tax_path, &h).map_err(Error::from)),
+        );
+        entries.push(SitemapEntry {
+            path: tax_path.clone(),
+            lastmod: None,
+        });
+        for (term, value) in taxonomy.terms.iter().zip(&terms) {
+            let path = format!("{tax_path}{}/", term.slug);
+            let mut ctx = renderer.base_context(site, &path, None);
+            ctx.insert("taxonomy", &tax_value);
+            ctx.insert("term", value);
+            results.push(
+                renderer
+                    .render("taxonomy_single.html", &ctx, None)
+                    .and_then(|h| writer.write_page(&path, &h).map_err(Error::from)),
+            );
+            let lastmod = term
+                .pages
+                .iter()
+                .filter_map(|&p| site.pages[p].dates.date)
+                .max();
+            entries.push(SitemapEntry { path, lastmod });
+        }
+    }
+    gather(results)?;
+    Ok(entries)
+}
+
+/// `404.html` at the root of the output.
+pub fn render_404(site: &Site, renderer: &Renderer, writer: &Writer) -> Result<()> {
+    let ctx = renderer.base_context(site, "404.html", None);
+    let html = renderer.render("404.html", &ctx, None)?;
+    writer
+        .write("404.html", html.as_bytes())
+        .map_err(Error::from)
+}
+
+/// Redirect pages for every alias; an alias may not shadow a real page.
+pub fn write_aliases(site: &Site, renderer: &Renderer, writer: &Writer) -> Result<()> {
+    let taken: HashSet<&str> = site
+        .pages
+        .iter()
+        .map(|p| p.path.as_str())
+        .chain(site.sections.iter().map(|s| s.path.as_str()))
+        .collect();
+    let mut problems = Vec::new();
+    let items = site
+        .pages
+        .iter()
+        .map(|p| (&p.file, &p.meta.aliases, &p.path))
+        .chain(
+            site.sections
+                .iter()
+                .map(|s| (&s.file, &s.meta.aliases, &s.path)),
+        );
+    for (file, aliases, target) in items {
+        for alias in aliases {
+            let clean = alias.trim_start_matches('/');
+            let clean = clean
+                .strip_prefix(site.config.base_path().trim_start_matches('/'))
+                .unwrap_or(clean);
+            if clean.split('/').any(|seg| seg == ".." || seg == ".") || clean.contains('\\') {
+                problems.push(
+                    Diagnostic::error("bad-alias", format!("alias `{alias}` leaves the site"))
+                        .with_file(&file.display)
+                        .at_offset(&file.source, file.front_matter_offset + crate::config::key_offset(&file.source[file.front_matter_offset..], "aliases"))
+                        .with_hint("write aliases as paths from the site root, e.g. aliases = [\"/vanha-osoite/\"]"),
+                );
+                continue;
+            }
+            let (dir_path, file_path) = if clean.ends_with(".html") {
+                (clean.to_string(), clean.to_string())
+            } else {
+                let dir = if clean.is_empty() || clean.ends_with('/') {
+                    clean.to_string()
+                } else {
+                    format!("{clean}/")
+                };
+                (dir.clone(), format!("{dir}index.html"))
+            };
+            if taken.contains(dir_path.as_str()) {
+                problems.push(
+                    Diagnostic::error(
+                        "bad-alias",
+                        format!("alias `{alias}` is the address of an existing page"),
+                    )
+                    .with_file(&file.display)
+                    .with_hint("remove the alias or move the other page"),
+                );
+                continue;
+            }
+            let mut ctx = renderer.base_context(site, &dir_path, None);
+            ctx.insert("target_url", &site.permalink(target));
+            let html = match renderer.render("redirect.html", &ctx, Some(&file.display)) {
+                Ok(h) => h,
+                Err(e) => {
+                    problems.extend(e.diagnostics);
+                    continue;
+                }
+            };
+            if let Err(d) = writer.write(&file_path, html.as_bytes()) {
+                problems.push(d);
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::new(problems))
+    }
+}
+
+fn feed_date(d: chrono::NaiveDate) -> String {
+    format!("{d}T00:00:00Z")
+}
+
+/// An Atom feed (`atom.xml`) for each section with `generate_feed = true`.
+pub fn write_feeds(site: &Site, writer: &Writer) -> Result<()> {
+    for section in site.sections.iter().filter(|s| s.meta.generate_feed) {
+        let pages: Vec<&crate::content::Page> = {
+            let mut v: Vec<_> = section.pages.iter().map(|&p| &site.pages[p]).collect();
+            v.sort_by(|a, b| {
+                b.dates
+                    .date
+                    .cmp(&a.dates.date)
+                    .then_with(|| a.path.cmp(&b.path))
+            });
+            v
+        };
+        let updated = pages
+            .iter()
+            .filter_map(|p| p.dates.updated.or(p.dates.date))
+            .max()
+            .or(section.dates.updated.or(section.dates.date))
+            .unwrap_or_else(|| chrono::NaiveDate::from_ymd_opt(2000, 1, 1).expect("valid date"));
+        let feed_path = format!("{}atom.xml", section.path);
+        let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+        xml.push_str(&format!(
+            "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
+            escape_html(&site.config.language)
+        ));
+        xml.push_str(&format!(
+            "  <title>{} – {}</title>\n",
+            escape_html(&section.title),
+            escape_html(&site.config.title)
+        ));
+        if let Some(d) = &section.meta.description {
+            xml.push_str(&format!("  <subtitle>{}</subtitle>\n", escape_html(d)));
+        }
+        xml.push_str(&format!(
+            "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
+            escape_html(&site.permalink(&feed_path))
+        ));
+        xml.push_str(&format!(
+            "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+            escape_html(&site.permalink(&section.path))
+        ));
+        xml.push_str(&format!(
+            "  <id>{}</id>\n",
+            escape_html(&site.permalink(&feed_path))
+        ));
+        xml.push_str(&format!("  <updated>{}</updated>\n", feed_date(updated)));
+        xml.push_str(&format!(
+            "  <author><name>{}</name></author>\n",
+            escape_html(&site.config.title)
+        ));
+        for page in pages {
+            let url = site.permalink(&page.path);
+            let published = page.dates.date.unwrap_or(updated);
+            xml.push_str("  <entry>\n");
+            xml.push_str(&format!(
+                "    <title>{}</title>\n",
+                escape_html(&page.title)
+            ));
+            xml.push_str(&format!(
+                "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+                escape_html(&url)
+            ));
+            xml.push_str(&format!("    <id>{}</id>\n", escape_html(&url)));
+            xml.push_str(&format!(
+                "    <published>{}</published>\n",
+                feed_date(published)
+            ));
+            xml.push_str(&format!(
+                "    <updated>{}</updated>\n",
+                feed_date(page.dates.updated.unwrap_or(published))
+            ));
+            if let Some(d) = &page.meta.description {
+                xml.push_str(&format!("    <summary>{}</summary>\n", escape_html(d)));
+            }
+            xml.push_str(&format!(
+                "    <content type=\"html\">{}</content>\n",
+                escape_html(&absolutize(&page.content.html, site))
+            ));
+            xml.push_str("  </entry>\n");
+        }
+        xml.push_str("</feed>\n");
+        writer.write(&feed_path, xml.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// Feed readers have no page address to resolve root-relative links against.
+fn absolutize(html: &str, site: &Site) -> String {
+    let base_path = site.config.base_path();
+    let origin = site
+        .config
+        .base_url
+        .strip_suffix(base_path.trim_start_matches('/'))
+        .unwrap_or(&site.config.base_url);
+    let origin = origin.trim_end_matches('/');
+    html.replace("href=\"/", &format!("href=\"{origin}/"))
+        .replace("src=\"/", &format!("src=\"{origin}/"))
+}
+
+/// `sitemap.xml` listing every page.
+pub fn write_sitemap(site: &Site, entries: &mut [SitemapEntry], writer: &Writer) -> Result<()> {
+    entries.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for e in entries.iter() {
+        xml.push_str(&format!(
+            "  <url>\n    <loc>{}</loc>\n",
+            escape_html(&site.permalink(&e.path))
+        ));
+        if let Some(d) = e.lastmod {
+            xml.push_str(&format!("    <lastmod>{d}</lastmod>\n"));
+        }
+        xml.push_str("  </url>\n");
+    }
+    xml.push_str("</urlset>\n");
+    writer
+        .write("sitemap.xml", xml.as_bytes())
+        .map_err(Error::from)
+}
+
+/// `robots.txt` pointing at the sitemap.
+pub fn write_robots(site: &Site, writer: &Writer) -> Result<()> {
+    let text = format!(
+        "User-agent: *\nAllow: /\n\nSitemap: {}\n",
+        site.permalink("sitemap.xml")
+    );
+    writer
+        .write("robots.txt", text.as_bytes())
+        .map_err(Error::from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_dangerous_output_dirs() {
+        let site = tempfile::tempdir().unwrap();
+        let root = site.path();
+        std::fs::create_dir(root.join("content")).unwrap();
+        assert!(check_output_dir(root, Path::new("/")).is_err());
+        assert!(check_output_dir(root, root).is_err());
+        assert!(check_output_dir(root, &root.join("content")).is_err());
+        assert!(check_output_dir(root, root.parent().unwrap()).is_err());
+        assert!(check_output_dir(root, &root.join("content/../..")).is_err());
+        assert!(check_output_dir(root, &root.join("public")).is_ok());
+    }
+}

@@ -1,0 +1,577 @@
+//! Templates: loading the theme and site overrides into tera, the functions and filters templates
+//! use, and the context each kind of page is rendered with.
+//!
+//! Template contract (what every template can read):
+//! - `config`: the site's settings (title, description, base_url, language, taxonomies, extra, …)
+//! - `lang`, `current_url` (absolute), `current_path` (root-relative, with the base path)
+//! - `nav`: top-level sections `{title, url, active}`; `breadcrumbs`: ancestors `{title, url}`
+//! - `css_url`: the fingerprinted stylesheet; `serve_mode`: true in the preview server
+//! - `page` (page.html), `section` (index.html, section.html), `taxonomy` + `terms`
+//!   (taxonomy_list.html), `taxonomy` + `term` (taxonomy_single.html)
+//! - functions `get_url(path, absolute?)`, `get_page(path)`, `get_section(path)`, `trans(key)`, `now()`
+//! - filters `date(format)`, `json_encode`, `urlencode`
+
+use crate::content::{Item, Page, Section, Site};
+use crate::diagnostics::{Diagnostic, Error, Result, suggestion_hint};
+use crate::theme::Theme;
+use serde::Serialize;
+use serde_json::{Value as Json, json};
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tera::{Context, Kwargs, State, Tera, Value};
+use walkdir::WalkDir;
+
+/// UI strings of one language, from `themes/<theme>/i18n/<lang>.toml`.
+pub type Translations = BTreeMap<String, String>;
+
+/// Everything needed to render pages; built once per build.
+pub struct Renderer {
+    tera: Tera,
+    /// Template name to the file it came from and its text, for error messages.
+    files: HashMap<String, (PathBuf, String)>,
+    /// Serialized pages and sections, shared with the template functions.
+    data: Arc<SiteData>,
+    /// True in the preview server.
+    pub serve_mode: bool,
+}
+
+/// Pre-serialized model, so each render does not serialize the site again.
+struct SiteData {
+    pages: Vec<Json>,
+    sections: Vec<Json>,
+    config: Json,
+    nav: Vec<(usize, Json)>,
+}
+
+/// Reads the theme's translation file for a language.
+pub fn load_translations(theme: &Theme, lang: &str) -> Result<Translations> {
+    let rel = format!("i18n/{lang}.toml");
+    let Some(bytes) = theme.files.get(&rel) else {
+        let langs: Vec<&str> = theme
+            .folder("i18n")
+            .filter_map(|(k, _)| k.strip_suffix(".toml"))
+            .collect();
+        return Err(Diagnostic::error(
+            "config-value",
+            format!(
+                "theme `{}` has no translations for language `{lang}`",
+                theme.name
+            ),
+        )
+        .with_file("config.toml")
+        .with_hint(format!(
+            "set `language` to one the theme supports: {}",
+            langs.join(", ")
+        ))
+        .into());
+    };
+    let text = String::from_utf8_lossy(bytes);
+    toml::from_str::<Translations>(&text).map_err(|err| {
+        let offset = err.span().map_or(0, |s| s.start);
+        Error::from(
+            Diagnostic::error(
+                "i18n",
+                format!(
+                    "invalid translation file: {}",
+                    err.message().lines().next().unwrap_or("")
+                ),
+            )
+            .with_file(theme.display_path(&rel))
+            .at_offset(&text, offset)
+            .with_hint("each line is key = \"text\""),
+        )
+    })
+}
+
+impl Renderer {
+    /// Loads templates (theme first, then the site's `templates/` overriding by name) and
+    /// prepares the data templates can reach.
+    pub fn new(site: &Site, theme: &Theme, css_url: &str, serve_mode: bool) -> Result<Renderer> {
+        let mut sources: BTreeMap<String, (PathBuf, String)> = BTreeMap::new();
+        for (name, bytes) in theme.folder("templates") {
+            let display = theme.display_path(&format!("templates/{name}"));
+            sources.insert(
+                name.to_string(),
+                (display, String::from_utf8_lossy(bytes).into_owned()),
+            );
+        }
+        collect_templates(&site.root.join("templates"), &site.root, &mut sources)?;
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html", ".xml", ".svg"]);
+        let files: HashMap<String, (PathBuf, String)> = sources.clone().into_iter().collect();
+        let translations = load_translations(theme, &site.config.language)?;
+        let data = Arc::new(SiteData::new(site));
+        // Functions and filters first: tera checks every template's references when adding it.
+        register(&mut tera, site, data.clone(), translations, css_url);
+        tera.add_raw_templates(sources.iter().map(|(n, (_, s))| (n.as_str(), s.as_str())))
+            .map_err(|e| template_error(&e, &files, None))?;
+        tera.global_context().insert("config", &data.config);
+        tera.global_context().insert("lang", &site.config.language);
+        tera.global_context().insert("css_url", css_url);
+        tera.global_context().insert("serve_mode", &serve_mode);
+        Ok(Renderer {
+            tera,
+            files,
+            data,
+            serve_mode,
+        })
+    }
+
+    /// Whether a template of this name exists.
+    pub fn has_template(&self, name: &str) -> bool {
+        self.tera.contains_template(name)
+    }
+
+    /// The common context for a page at `path` (site-relative), inside `section`.
+    pub fn base_context(&self, site: &Site, path: &str, section: Option<usize>) -> Context {
+        let mut ctx = Context::new();
+        ctx.insert("current_path", &site.url(path));
+        ctx.insert("current_url", &site.permalink(path));
+        let top = section.map(|s| {
+            let mut chain = site.ancestors(s);
+            chain.push(s);
+            chain.get(1).copied().unwrap_or(0)
+        });
+        let nav: Vec<Json> = self
+            .data
+            .nav
+            .iter()
+            .map(|(i, v)| {
+                let mut v = v.clone();
+                v["active"] = json!(Some(*i) == top);
+                v
+            })
+            .collect();
+        ctx.insert("nav", &nav);
+        let crumbs: Vec<Json> = section
+            .map(|s| {
+                let mut chain = site.ancestors(s);
+                chain.push(s);
+                chain
+            })
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|&s| site.sections[s].path != path)
+            .map(|s| json!({"title": site.sections[s].title, "url": site.url(&site.sections[s].path)}))
+            .collect();
+        ctx.insert("breadcrumbs", &crumbs);
+        ctx
+    }
+
+    /// Renders a page with its template.
+    pub fn render_page(&self, site: &Site, index: usize) -> Result<String> {
+        let page = &site.pages[index];
+        let mut ctx = self.base_context(site, &page.path, Some(page.section));
+        ctx.insert("page", &self.data.pages[index]);
+        let template = page
+            .meta
+            .template
+            .clone()
+            .or_else(|| site.sections[page.section].meta.page_template.clone())
+            .unwrap_or_else(|| "page.html".into());
+        self.render(&template, &ctx, Some(&page.file.display))
+    }
+
+    /// Renders a section (or home) with its template.
+    pub fn render_section(&self, site: &Site, index: usize) -> Result<String> {
+        let section = &site.sections[index];
+        let mut ctx = self.base_context(site, &section.path, Some(index));
+        ctx.insert("section", &self.data.sections[index]);
+        let default = if index == 0 {
+            "index.html"
+        } else {
+            "section.html"
+        };
+        let template = section
+            .meta
+            .template
+            .clone()
+            .unwrap_or_else(|| default.into());
+        self.render(&template, &ctx, Some(&section.file.display))
+    }
+
+    /// Renders a named template with a context; `origin` is the content file that asked for it.
+    pub fn render(&self, template: &str, ctx: &Context, origin: Option<&Path>) -> Result<String> {
+        if !self.tera.contains_template(template) {
+            let names: Vec<&str> = self.tera.get_template_names().collect();
+            let mut d = Diagnostic::error("template", format!("template `{template}` not found"))
+                .with_hint(suggestion_hint(template, &names));
+            if let Some(o) = origin {
+                d = d.with_file(o);
+            }
+            return Err(d.into());
+        }
+        self.tera
+            .render(template, ctx)
+            .map_err(|e| template_error(&e, &self.files, origin))
+    }
+
+    /// Serialized page, as templates see it.
+    pub fn page_value(&self, index: usize) -> &Json {
+        &self.data.pages[index]
+    }
+
+    /// Serialized section, as templates see it.
+    pub fn section_value(&self, index: usize) -> &Json {
+        &self.data.sections[index]
+    }
+}
+
+fn collect_templates(
+    dir: &Path,
+    root: &Path,
+    into: &mut BTreeMap<String, (PathBuf, String)>,
+) -> Result<()> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    for entry in WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry
+            .map_err(|e| Diagnostic::usage(format!("could not read {}: {e}", dir.display())))?;
+        let name = entry.file_name().to_string_lossy();
+        if !entry.file_type().is_file() || crate::content::is_editor_temp(&name) {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(dir).expect("under dir");
+        let key = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        let text = std::fs::read_to_string(entry.path())
+            .map_err(|e| Diagnostic::io(entry.path(), "read", &e))?;
+        let display = entry
+            .path()
+            .strip_prefix(root)
+            .unwrap_or(entry.path())
+            .to_path_buf();
+        into.insert(key, (display, text));
+    }
+    Ok(())
+}
+
+/// A tera error as a diagnostic pointing into the template file.
+fn template_error(
+    err: &tera::Error,
+    files: &HashMap<String, (PathBuf, String)>,
+    origin: Option<&Path>,
+) -> Error {
+    let mut d = match err.kind() {
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+            let known = files.get(report.filename());
+            let file = known.map_or_else(|| PathBuf::from(report.filename()), |(p, _)| p.clone());
+            let span = report.span();
+            let source_line = known.and_then(|(_, text)| {
+                text.lines()
+                    .nth(span.start_line.saturating_sub(1))
+                    .map(str::to_string)
+            });
+            let mut d =
+                Diagnostic::error("template", format!("template error: {}", report.message()))
+                    .with_file(file)
+                    .at(span.start_line, span.start_col + 1);
+            if let Some(line) = source_line {
+                d = d.with_source_line(line);
+            }
+            d
+        }
+        other => Diagnostic::error("template", format!("template error: {other}")),
+    };
+    let mut hint = String::from("fix the template");
+    if let Some(o) = origin {
+        hint = format!("while rendering {}; fix the template", o.display());
+    }
+    if let Some(source) = std::error::Error::source(err) {
+        hint.push_str(&format!(" ({source})"));
+    }
+    d = d.with_hint(hint);
+    if d.file.is_none() {
+        if let Some(o) = origin {
+            d = d.with_file(o);
+        }
+    }
+    d.into()
+}
+
+/// A page as templates see it in lists (no body).
+#[derive(Serialize)]
+struct PageSummary<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    date: Option<String>,
+    updated: Option<String>,
+    url: String,
+    permalink: String,
+    path: &'a str,
+    slug: &'a str,
+    summary: Option<&'a str>,
+    word_count: usize,
+    reading_time: usize,
+    weight: Option<i64>,
+    taxonomies: BTreeMap<&'a str, Vec<Json>>,
+    extra: &'a serde_json::Map<String, Json>,
+    relative_path: &'a str,
+}
+
+fn page_summary<'a>(site: &'a Site, page: &'a Page) -> PageSummary<'a> {
+    let taxonomies = page
+        .meta
+        .taxonomies
+        .iter()
+        .map(|(name, values)| {
+            let terms = values
+                .iter()
+                .map(|v| {
+                    let slug = crate::text::slugify(v);
+                    json!({"name": v, "slug": slug, "url": site.url(&format!("{name}/{slug}/"))})
+                })
+                .collect();
+            (name.as_str(), terms)
+        })
+        .collect();
+    PageSummary {
+        title: &page.title,
+        description: page.meta.description.as_deref(),
+        date: page.dates.date.map(|d| d.to_string()),
+        updated: page.dates.updated.map(|d| d.to_string()),
+        url: site.url(&page.path),
+        permalink: site.permalink(&page.path),
+        path: &page.path,
+        slug: &page.slug,
+        summary: page.content.summary.as_deref(),
+        word_count: page.word_count,
+        reading_time: page.word_count.div_ceil(200).max(1),
+        weight: page.meta.weight,
+        taxonomies,
+        extra: &page.meta.extra,
+        relative_path: &page.file.relative,
+    }
+}
+
+fn link(site: &Site, title: &str, path: &str) -> Json {
+    json!({"title": title, "url": site.url(path), "permalink": site.permalink(path)})
+}
+
+fn page_json(site: &Site, index: usize) -> Json {
+    let page = &site.pages[index];
+    let mut v = serde_json::to_value(page_summary(site, page)).expect("serializable");
+    let section = &site.sections[page.section];
+    v["content"] = json!(page.content.html);
+    v["toc"] = json!(page.content.toc);
+    v["section"] = link(site, &section.title, &section.path);
+    v["lower"] = page.lower.map_or(Json::Null, |i| {
+        link(site, &site.pages[i].title, &site.pages[i].path)
+    });
+    v["higher"] = page.higher.map_or(Json::Null, |i| {
+        link(site, &site.pages[i].title, &site.pages[i].path)
+    });
+    v["organisation"] = page.meta.organisation.as_ref().map_or(Json::Null, |t| {
+        serde_json::to_value(t).unwrap_or(Json::Null)
+    });
+    v
+}
+
+fn section_json(site: &Site, index: usize) -> Json {
+    let s: &Section = &site.sections[index];
+    let pages: Vec<Json> = s
+        .pages
+        .iter()
+        .map(|&p| serde_json::to_value(page_summary(site, &site.pages[p])).expect("serializable"))
+        .collect();
+    let subsections: Vec<Json> = s
+        .subsections
+        .iter()
+        .map(|&c| {
+            let sub = &site.sections[c];
+            let mut v = link(site, &sub.title, &sub.path);
+            v["description"] = json!(sub.meta.description);
+            v["pages_count"] = json!(sub.pages.len());
+            v
+        })
+        .collect();
+    json!({
+        "title": s.title,
+        "description": s.meta.description,
+        "date": s.dates.date.map(|d| d.to_string()),
+        "updated": s.dates.updated.map(|d| d.to_string()),
+        "content": s.content.html,
+        "toc": s.content.toc,
+        "url": site.url(&s.path),
+        "permalink": site.permalink(&s.path),
+        "path": s.path,
+        "pages": pages,
+        "subsections": subsections,
+        "extra": s.meta.extra,
+        "generate_feed": s.meta.generate_feed,
+        "feed_url": if s.meta.generate_feed { Some(site.url(&format!("{}atom.xml", s.path))) } else { None },
+        "relative_path": s.file.relative,
+        "is_home": index == 0,
+    })
+}
+
+impl SiteData {
+    fn new(site: &Site) -> SiteData {
+        use rayon::prelude::*;
+        let pages = (0..site.pages.len())
+            .into_par_iter()
+            .map(|i| page_json(site, i))
+            .collect();
+        let sections = (0..site.sections.len())
+            .into_par_iter()
+            .map(|i| section_json(site, i))
+            .collect();
+        let mut config = serde_json::to_value(&site.config).expect("serializable");
+        config["base_path"] = json!(site.config.base_path());
+        let nav = site
+            .nav_sections()
+            .into_iter()
+            .map(|i| {
+                (
+                    i,
+                    link(site, &site.sections[i].title, &site.sections[i].path),
+                )
+            })
+            .collect();
+        SiteData {
+            pages,
+            sections,
+            config,
+            nav,
+        }
+    }
+}
+
+fn to_value(v: &Json) -> Value {
+    Value::from_serializable(v)
+}
+
+fn register(
+    tera: &mut Tera,
+    site: &Site,
+    data: Arc<SiteData>,
+    translations: Translations,
+    css_url: &str,
+) {
+    let base_path = site.config.base_path().to_string();
+    let base_url = site.config.base_url.clone();
+    let by_file: HashMap<String, Item> = site.by_file.clone();
+    let css = css_url.to_string();
+    let urls = Arc::new((base_path, base_url, by_file.clone(), data.clone()));
+
+    let u = urls.clone();
+    tera.register_function(
+        "get_url",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let path: String = kwargs.must_get("path")?;
+            let absolute: bool = kwargs.get("absolute")?.unwrap_or(false);
+            let (base_path, base_url, by_file, data) = (&u.0, &u.1, &u.2, &u.3);
+            let prefix = if absolute { base_url } else { base_path };
+            if let Some(target) = path.strip_prefix("@/") {
+                let (file, anchor) = target
+                    .split_once('#')
+                    .map_or((target, None), |(f, a)| (f, Some(a)));
+                let item = by_file.get(file).ok_or_else(|| {
+                    tera::Error::message(format!("get_url: no content file `{file}`"))
+                })?;
+                let value = match item {
+                    Item::Page(i) => &data.pages[*i],
+                    Item::Section(i) => &data.sections[*i],
+                };
+                let key = if absolute { "permalink" } else { "url" };
+                let url = value[key].as_str().unwrap_or_default().to_string();
+                return Ok(anchor.map_or(url.clone(), |a| format!("{url}#{a}")));
+            }
+            if path.starts_with("http://") || path.starts_with("https://") {
+                return Ok(path);
+            }
+            if path.trim_start_matches('/') == "style.css" {
+                let css_path = css.strip_prefix(base_path.as_str()).unwrap_or(&css);
+                return Ok(format!("{prefix}{css_path}"));
+            }
+            Ok(format!("{prefix}{}", path.trim_start_matches('/')))
+        },
+    );
+
+    let d = data.clone();
+    let files = by_file.clone();
+    tera.register_function("get_page", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
+        let path: String = kwargs.must_get("path")?;
+        match files.get(path.trim_start_matches("@/")) {
+            Some(Item::Page(i)) => Ok(to_value(&d.pages[*i])),
+            _ => Err(tera::Error::message(format!("get_page: no page `{path}` (give the path under content/, e.g. uutiset/avaus.md)"))),
+        }
+    });
+
+    let d = data.clone();
+    let files = by_file;
+    tera.register_function("get_section", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
+        let path: String = kwargs.must_get("path")?;
+        match files.get(path.trim_start_matches("@/")) {
+            Some(Item::Section(i)) => Ok(to_value(&d.sections[*i])),
+            _ => Err(tera::Error::message(format!("get_section: no section `{path}` (give the path under content/, e.g. uutiset/_index.md)"))),
+        }
+    });
+
+    let strings = Arc::new(translations);
+    tera.register_function(
+        "trans",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let key: String = kwargs.must_get("key")?;
+            match strings.get(&key) {
+                Some(s) => Ok(s.clone()),
+                None => {
+                    let keys: Vec<&str> = strings.keys().map(String::as_str).collect();
+                    Err(tera::Error::message(format!(
+                        "trans: no UI string `{key}`; {}",
+                        suggestion_hint(&key, &keys)
+                    )))
+                }
+            }
+        },
+    );
+
+    tera.register_function("now", |_: Kwargs, _: &State| -> String {
+        chrono::Local::now().date_naive().to_string()
+    });
+
+    tera.register_filter(
+        "date",
+        |value: &str, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let format: String = kwargs
+                .get("format")?
+                .unwrap_or_else(|| "%-d.%-m.%Y".to_string());
+            let date =
+                chrono::NaiveDate::parse_from_str(value.get(..10).unwrap_or(value), "%Y-%m-%d")
+                    .map_err(|_| {
+                        tera::Error::message(format!("date: `{value}` is not a YYYY-MM-DD date"))
+                    })?;
+            Ok(date.format(&format).to_string())
+        },
+    );
+
+    tera.register_filter(
+        "json_encode",
+        |value: Value, _: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let json = serde_json::to_string(&value)
+                .map_err(|e| tera::Error::message(format!("json_encode: {e}")))?;
+            // Safe inside <script type="application/ld+json">: no `</script>` can close the element.
+            Ok(json
+                .replace('<', "\\u003c")
+                .replace('>', "\\u003e")
+                .replace('&', "\\u0026"))
+        },
+    );
+
+    tera.register_filter("urlencode", |value: &str, _: Kwargs, _: &State| -> String {
+        let mut out = String::new();
+        for b in value.bytes() {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                out.push(b as char);
+            } else {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+        out
+    });
+}

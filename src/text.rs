@@ -1,0 +1,124 @@
+//! Small text utilities shared by the pipeline: slugs and Finnish collation.
+
+use std::cmp::Ordering;
+use unicode_normalization::UnicodeNormalization;
+
+/// Folds a letter to ASCII the way Finnish readers expect in URLs: ä→a, ö→o, å→a, é→e, …
+fn fold_char(c: char, out: &mut String) {
+    match c {
+        'ä' | 'å' | 'á' | 'à' | 'â' => out.push('a'),
+        'ö' | 'ó' | 'ò' | 'ô' | 'ø' => out.push('o'),
+        'ü' | 'ú' | 'ù' | 'û' => out.push('u'),
+        'é' | 'è' | 'ê' | 'ë' => out.push('e'),
+        'í' | 'ì' | 'î' | 'ï' => out.push('i'),
+        'š' => out.push('s'),
+        'ž' => out.push('z'),
+        'ß' => out.push_str("ss"),
+        'æ' => out.push_str("ae"),
+        _ => out.push(c),
+    }
+}
+
+/// A URL slug: lowercase ASCII letters, digits and single hyphens.
+/// `Yhdistysavustukset 2027` → `yhdistysavustukset-2027`, `Järjestö` → `jarjesto`.
+pub fn slugify(text: &str) -> String {
+    let mut folded = String::with_capacity(text.len());
+    for c in text.nfc().flat_map(char::to_lowercase) {
+        fold_char(c, &mut folded);
+    }
+    let mut slug = String::with_capacity(folded.len());
+    for c in folded.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    while slug.ends_with('-') {
+        slug.pop();
+    }
+    slug
+}
+
+/// Folds ä/ö/å (and other accents) away but keeps everything else; used for search keys.
+pub fn fold_diacritics(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        fold_char(c, &mut out);
+    }
+    out
+}
+
+/// Position of a letter in the Finnish alphabet: å, ä, ö come after z, w sorts with v.
+fn collation_weight(c: char) -> (u32, u32) {
+    match c {
+        'å' => ('z' as u32 + 1, 0),
+        'ä' => ('z' as u32 + 2, 0),
+        'ö' | 'ø' => ('z' as u32 + 3, 0),
+        'w' => ('v' as u32, 1),
+        'ü' => ('y' as u32, 1),
+        c => {
+            let mut base = String::new();
+            fold_char(c, &mut base);
+            let b = base.chars().next().unwrap_or(c);
+            (b as u32, u32::from(b != c))
+        }
+    }
+}
+
+/// Compares two strings in Finnish alphabetical order (case-insensitive, å ä ö after z).
+pub fn finnish_cmp(a: &str, b: &str) -> Ordering {
+    let key = |s: &str| -> Vec<(u32, u32)> {
+        s.nfc()
+            .flat_map(char::to_lowercase)
+            .map(collation_weight)
+            .collect()
+    };
+    let (ka, kb) = (key(a), key(b));
+    let primary = ka.iter().map(|k| k.0).cmp(kb.iter().map(|k| k.0));
+    primary
+        .then_with(|| ka.iter().map(|k| k.1).cmp(kb.iter().map(|k| k.1)))
+        .then_with(|| a.cmp(b))
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_fold_finnish_letters() {
+        assert_eq!(
+            slugify("Yhdistysavustukset 2027"),
+            "yhdistysavustukset-2027"
+        );
+        assert_eq!(
+            slugify("Järjestö- ja vapaaehtoistyö"),
+            "jarjesto-ja-vapaaehtoistyo"
+        );
+        assert_eq!(slugify("  Kuntalain 22 § "), "kuntalain-22");
+        assert_eq!(slugify("Åland – Öljy"), "aland-oljy");
+    }
+
+    #[test]
+    fn finnish_order_puts_a_umlaut_after_z() {
+        let mut words = vec!["öljy", "äiti", "zeta", "aamu", "åland", "Oksa"];
+        words.sort_by(|a, b| finnish_cmp(a, b));
+        assert_eq!(words, ["aamu", "Oksa", "zeta", "åland", "äiti", "öljy"]);
+    }
+}

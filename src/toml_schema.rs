@@ -1,0 +1,178 @@
+//! Strict TOML reading for config and front matter.
+//!
+//! serde stops at the first problem and its unknown-field message has no useful hint, so keys are
+//! first checked against a static schema on the spanned document: every unknown key in the file is
+//! reported at once, with its line, column and the nearest allowed key. Types are then checked by
+//! serde, whose error carries a span too.
+
+use crate::diagnostics::{Diagnostic, suggestion_hint};
+use serde::de::DeserializeOwned;
+use std::path::Path;
+use toml::de::{DeTable, DeValue};
+
+/// The allowed shape of a TOML value.
+#[derive(Debug)]
+pub enum Shape {
+    /// Any scalar or array of scalars; its type is checked by serde.
+    Value,
+    /// A table with exactly these keys.
+    Table(&'static [(&'static str, Shape)]),
+    /// An array of tables, each with exactly these keys.
+    TableArray(&'static [(&'static str, Shape)]),
+    /// A table whose keys are free (`[extra]`, `[taxonomies]`).
+    FreeTable,
+}
+
+/// Where a TOML fragment sits inside its file, so spans map back to file positions.
+pub struct Located<'a> {
+    /// The file as shown in messages.
+    pub file: &'a Path,
+    /// The whole file's text.
+    pub file_source: &'a str,
+    /// Byte offset of the TOML fragment within the file.
+    pub offset: usize,
+}
+
+impl Located<'_> {
+    fn diagnostic(&self, code: &'static str, message: String, span_start: usize) -> Diagnostic {
+        Diagnostic::error(code, message)
+            .with_file(self.file)
+            .at_offset(self.file_source, self.offset + span_start)
+    }
+}
+
+/// Parses `toml` strictly against `schema`, then deserializes it into `T`.
+pub fn parse<T: DeserializeOwned>(
+    toml_text: &str,
+    schema: &'static [(&'static str, Shape)],
+    at: &Located<'_>,
+) -> Result<T, Vec<Diagnostic>> {
+    let document = match DeTable::parse(toml_text) {
+        Ok(doc) => doc,
+        Err(err) => {
+            let start = err.span().map_or(0, |s| s.start);
+            return Err(vec![
+                at.diagnostic(
+                    "toml-syntax",
+                    format!("invalid TOML: {}", first_line(err.message())),
+                    start,
+                )
+                .with_hint("check quotes, brackets and `key = value` syntax on this line"),
+            ]);
+        }
+    };
+    let mut problems = Vec::new();
+    check_table(document.get_ref(), schema, "", at, &mut problems);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    toml::from_str::<T>(toml_text).map_err(|err| {
+        let start = err.span().map_or(0, |s| s.start);
+        vec![
+            at.diagnostic("toml-type", first_line(err.message()).to_string(), start)
+                .with_hint("check the value's type: text in quotes, numbers bare, dates as YYYY-MM-DD, lists in [ ]"),
+        ]
+    })
+}
+
+fn first_line(s: &str) -> &str {
+    s.lines().next().unwrap_or(s).trim()
+}
+
+fn check_table(
+    table: &DeTable<'_>,
+    schema: &'static [(&'static str, Shape)],
+    prefix: &str,
+    at: &Located<'_>,
+    problems: &mut Vec<Diagnostic>,
+) {
+    for (key, value) in table.iter() {
+        let name: &str = key.get_ref();
+        let Some((_, shape)) = schema.iter().find(|(k, _)| *k == name) else {
+            let allowed: Vec<&str> = schema.iter().map(|(k, _)| *k).collect();
+            let full = format!("{prefix}{name}");
+            let hint = suggestion_hint(name, &allowed);
+            problems.push(
+                at.diagnostic(
+                    "unknown-key",
+                    format!("unknown key `{full}`"),
+                    key.span().start,
+                )
+                .with_hint(hint),
+            );
+            continue;
+        };
+        let child_prefix = format!("{prefix}{name}.");
+        match (shape, value.get_ref()) {
+            (Shape::Table(keys), DeValue::Table(t)) => {
+                check_table(t, keys, &child_prefix, at, problems)
+            }
+            (Shape::TableArray(keys), DeValue::Array(items)) => {
+                for item in items.iter() {
+                    if let DeValue::Table(t) = item.get_ref() {
+                        check_table(t, keys, &child_prefix, at, problems);
+                    }
+                }
+            }
+            // Type mismatches are left to serde, which names the expected type.
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Doc {
+        title: String,
+        inner: Option<Inner>,
+    }
+    #[derive(Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Inner {
+        a: Option<i64>,
+    }
+    static SCHEMA: &[(&str, Shape)] = &[
+        ("title", Shape::Value),
+        ("inner", Shape::Table(&[("a", Shape::Value)])),
+    ];
+
+    fn at<'a>(src: &'a str) -> Located<'a> {
+        Located {
+            file: Path::new("x.md"),
+            file_source: src,
+            offset: 4,
+        }
+    }
+
+    #[test]
+    fn reports_every_unknown_key_with_position_and_suggestion() {
+        let file = "+++\ntitel = \"x\"\n[inner]\nb = 1\n+++\n";
+        let toml = &file[4..file.len() - 4];
+        let mut errs = parse::<Doc>(toml, SCHEMA, &at(file)).unwrap_err();
+        crate::diagnostics::sort(&mut errs);
+        assert_eq!(errs.len(), 2);
+        assert_eq!((errs[0].line, errs[0].column), (2, 1));
+        assert!(
+            errs[0]
+                .hint
+                .as_deref()
+                .unwrap()
+                .contains("did you mean `title`")
+        );
+        assert_eq!(errs[1].message, "unknown key `inner.b`");
+        assert_eq!(errs[1].line, 4);
+    }
+
+    #[test]
+    fn reports_wrong_types() {
+        let file = "+++\ntitle = 5\n+++\n";
+        let errs = parse::<Doc>(&file[4..file.len() - 4], SCHEMA, &at(file)).unwrap_err();
+        assert_eq!(errs[0].line, 2);
+        assert!(errs[0].message.contains("string"), "{}", errs[0].message);
+    }
+}
