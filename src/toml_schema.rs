@@ -68,11 +68,32 @@ pub fn parse<T: DeserializeOwned>(
     }
     toml::from_str::<T>(toml_text).map_err(|err| {
         let start = err.span().map_or(0, |s| s.start);
+        let line_start = toml_text[..start.min(toml_text.len())].rfind('\n').map_or(0, |i| i + 1);
+        let key = toml_text[line_start..].split('=').next().unwrap_or("").trim();
+        let message = humanize(first_line(err.message()));
+        let message = if key.is_empty() || key.contains(['[', '"']) { message } else { format!("`{key}`: {message}") };
         vec![
-            at.diagnostic("toml-type", first_line(err.message()).to_string(), start)
+            at.diagnostic("toml-type", message, start)
                 .with_hint("check the value's type: text in quotes, numbers bare, dates as YYYY-MM-DD, lists in [ ]"),
         ]
     })
+}
+
+/// serde names Rust types; a coordinator needs TOML words.
+fn humanize(message: &str) -> String {
+    let mut m = message.to_string();
+    for (rust, plain) in [
+        ("expected i64", "expected a whole number"),
+        ("expected i32", "expected a whole number"),
+        ("expected u32", "expected a whole number (0 or more)"),
+        ("expected u64", "expected a whole number (0 or more)"),
+        ("expected a boolean", "expected true or false"),
+        ("expected a string", "expected text in quotes"),
+        ("expected a sequence", "expected a list like [\"a\", \"b\"]"),
+    ] {
+        m = m.replace(rust, plain);
+    }
+    m
 }
 
 fn first_line(s: &str) -> &str {
@@ -173,6 +194,12 @@ mod tests {
         let file = "+++\ntitle = 5\n+++\n";
         let errs = parse::<Doc>(&file[4..file.len() - 4], SCHEMA, &at(file)).unwrap_err();
         assert_eq!(errs[0].line, 2);
-        assert!(errs[0].message.contains("string"), "{}", errs[0].message);
+        assert!(
+            errs[0]
+                .message
+                .contains("`title`: invalid type: integer `5`, expected text in quotes"),
+            "{}",
+            errs[0].message
+        );
     }
 }

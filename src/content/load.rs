@@ -54,11 +54,15 @@ pub fn load(root: &Path, config: Config, options: &LoadOptions) -> Result<Site> 
         .map(|(abs, rel)| parse_file(abs, rel))
         .collect();
     let mut files = Vec::new();
-    for p in parsed {
+    let mut unreadable = Vec::new();
+    for (p, (_, rel)) in parsed.into_iter().zip(&markdown_files) {
         match p {
             Ok(p) if p.meta.draft && !options.drafts => {}
             Ok(p) => files.push(p),
-            Err(errs) => problems.extend(errs),
+            Err(errs) => {
+                problems.extend(errs);
+                unreadable.push(rel.clone());
+            }
         }
     }
     // Drafts hide their whole section.
@@ -80,7 +84,7 @@ pub fn load(root: &Path, config: Config, options: &LoadOptions) -> Result<Site> 
 
     let mut site = assemble(root, config, files, &mut problems);
     site.assets = assets;
-    render_markdown(&mut site, &mut problems);
+    render_markdown(&mut site, &unreadable, &mut problems);
     check_anchors(&site, &mut problems);
     order(&mut site);
     build_taxonomies(&mut site, &mut problems);
@@ -366,7 +370,8 @@ impl LinkResolver for Resolver<'_> {
 }
 
 /// Renders every body in parallel, resolving `@/` links.
-fn render_markdown(site: &mut Site, problems: &mut Vec<Diagnostic>) {
+/// `unreadable` files failed to parse: links to them are not reported again as broken.
+fn render_markdown(site: &mut Site, unreadable: &[String], problems: &mut Vec<Diagnostic>) {
     let options = MarkdownOptions {
         smart_punctuation: site.config.markdown.smart_punctuation,
         finnish_quotes: site.config.language.starts_with("fi"),
@@ -389,6 +394,7 @@ fn render_markdown(site: &mut Site, problems: &mut Vec<Diagnostic>) {
             };
             (file.as_str(), site.url(path))
         })
+        .chain(unreadable.iter().map(|f| (f.as_str(), "#".to_string())))
         .collect();
     let resolver = Resolver { urls };
     let render_one = |file: &SourceFile| {
