@@ -91,6 +91,7 @@ fn every_kind_of_problem_is_reported_at_its_line() {
         broken-anchor        content/ohjeet/linkit.md:8:6                error
         unknown-key          content/ohjeet/rikkinainen.md:3:1           error
         broken-link          content/ohjeet/linkit.md:10:23              error
+        broken-link          content/ohjeet/linkit.md:12:6               error
         broken-image         content/ohjeet/otsikot.md:12                error
         orphan-page          content/orpo.md:1:1                         warning
         heading-skip         content/ohjeet/otsikot.md:8:1               error
@@ -127,6 +128,17 @@ fn every_kind_of_problem_is_reported_at_its_line() {
             "{code} has a fix hint"
         );
     }
+    // A link to a file left out because of its own errors says so.
+    let to_unloaded = findings(&doc)
+        .iter()
+        .find(|f| f["code"] == "broken-link" && f["line"] == 12)
+        .unwrap();
+    assert!(
+        to_unloaded["hint"]
+            .as_str()
+            .unwrap()
+            .contains("rikkinainen.md exists")
+    );
     // Nothing else: in particular, linked pages are not orphans.
     assert_eq!(
         findings(&doc).len(),
@@ -206,7 +218,7 @@ fn human_output_is_grouped_by_file_with_a_summary_line() {
     assert!(lines[at + 2].contains("fix:"));
     let summary = lines.last().unwrap();
     assert!(
-        summary.starts_with("10 errors, 6 warnings in 8 files"),
+        summary.starts_with("11 errors, 6 warnings in 8 files"),
         "{summary}"
     );
 }
@@ -222,6 +234,46 @@ fn warnings_alone_exit_0_unless_strict() {
     find(&doc, "stale-page", "content/ohjeet/tilat.md");
     let (code, _) = check(&root, &["--strict"]);
     assert_eq!(code, 1);
+}
+
+#[test]
+fn drafts_are_checked_only_when_asked() {
+    let root = fixture("check-clean");
+    let (code, doc) = check_json(&root, &["--drafts"]);
+    assert_eq!(code, 0);
+    assert_eq!(doc["summary"]["pages"], 6);
+    let f = find(&doc, "missing-description", "content/ohjeet/luonnos.md");
+    assert_eq!(f["line"], 2);
+}
+
+#[test]
+fn a_missing_accessibility_statement_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("check-clean"), dir.path());
+    let config = dir.path().join("config.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    // Pointing at a page that does not exist is an error at the config line…
+    let wrong = text.replace("@/saavutettavuusseloste.md", "@/seloste.md");
+    std::fs::write(&config, wrong).unwrap();
+    let (code, doc) = check_json(dir.path(), &[]);
+    assert_eq!(code, 1);
+    let f = find(&doc, "no-accessibility-statement", "config.toml");
+    assert_eq!(
+        (f["line"].as_u64(), f["severity"].as_str()),
+        (Some(10), Some("error"))
+    );
+    // …and having none configured is a warning.
+    let none = text.replace(
+        "accessibility_statement = \"@/saavutettavuusseloste.md\"",
+        "",
+    );
+    std::fs::write(&config, none).unwrap();
+    let (code, doc) = check_json(dir.path(), &[]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        find(&doc, "no-accessibility-statement", "config.toml")["severity"],
+        "warning"
+    );
 }
 
 #[test]

@@ -25,14 +25,27 @@ fn cutoff(today: NaiveDate, months: u32) -> NaiveDate {
         .unwrap_or(NaiveDate::MIN)
 }
 
+/// `YYYY-MM-DD`, possibly followed by a time.
+fn parse_date(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text.get(..10).unwrap_or(text), "%Y-%m-%d").ok()
+}
+
 /// A date written as a TOML date or a `"YYYY-MM-DD"` string.
 fn date_of(value: &toml::Value) -> Option<NaiveDate> {
-    let text = match value {
-        toml::Value::String(s) => s.clone(),
-        toml::Value::Datetime(d) => d.to_string(),
-        _ => return None,
-    };
-    NaiveDate::parse_from_str(text.get(..10).unwrap_or(&text), "%Y-%m-%d").ok()
+    match value {
+        toml::Value::String(s) => parse_date(s),
+        toml::Value::Datetime(d) => parse_date(&d.to_string()),
+        _ => None,
+    }
+}
+
+/// A date from `[extra]`: a string, or a TOML date (which arrives as a one-field object).
+fn extra_date(value: &serde_json::Value) -> Option<NaiveDate> {
+    match value {
+        serde_json::Value::String(s) => parse_date(s),
+        serde_json::Value::Object(m) if m.len() == 1 => parse_date(m.values().next()?.as_str()?),
+        _ => None,
+    }
 }
 
 fn organisations(site: &Site, today: NaiveDate) -> Vec<Diagnostic> {
@@ -109,26 +122,40 @@ fn accessibility_statement(site: &Site, today: NaiveDate) -> Vec<Diagnostic> {
             ];
         }
     };
-    let reviewed = page
-        .meta
-        .extra
-        .get("reviewed")
-        .and_then(|v| v.as_str())
-        .and_then(|s| NaiveDate::parse_from_str(s.get(..10).unwrap_or(s), "%Y-%m-%d").ok());
-    let Some(reviewed) = reviewed else {
-        return vec![
-            at_key(
-                Diagnostic::warning(
-                    "statement-review-missing",
-                    "the accessibility statement has no review date",
-                ),
-                &page.file,
-                "title",
-            )
-            .with_hint(format!(
-                "after reviewing the statement add under [extra]: reviewed = \"{today}\""
-            )),
-        ];
+    let reviewed = match page.meta.extra.get("reviewed") {
+        Some(value) => match extra_date(value) {
+            Some(d) => d,
+            None => {
+                return vec![
+                    at_key(
+                        Diagnostic::error(
+                            "statement-review-missing",
+                            "the accessibility statement's `reviewed` is not a date",
+                        ),
+                        &page.file,
+                        "reviewed",
+                    )
+                    .with_hint(format!(
+                        "write the date as YYYY-MM-DD, e.g. reviewed = {today}"
+                    )),
+                ];
+            }
+        },
+        None => {
+            return vec![
+                at_key(
+                    Diagnostic::warning(
+                        "statement-review-missing",
+                        "the accessibility statement has no review date",
+                    ),
+                    &page.file,
+                    "title",
+                )
+                .with_hint(format!(
+                    "after reviewing the statement add under [extra]: reviewed = {today}"
+                )),
+            ];
+        }
     };
     if reviewed >= cutoff(today, STATEMENT_MAX_AGE_MONTHS) {
         return vec![];

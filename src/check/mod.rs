@@ -104,9 +104,31 @@ pub fn run(options: &CheckOptions) -> Report {
         report.findings.extend(findings);
         report.external_links = Some(checked);
     }
+    explain_links_to_unloaded_files(&options.root, &mut report.findings);
     sort(&mut report.findings);
     report.findings.dedup();
     report
+}
+
+/// A file with a front matter error is left out of the site, so links to it look broken too;
+/// say so, so the coordinator fixes the file instead of the links.
+fn explain_links_to_unloaded_files(root: &std::path::Path, findings: &mut [Diagnostic]) {
+    for d in findings.iter_mut().filter(|d| d.code == "broken-link") {
+        let target = d
+            .message
+            .split('`')
+            .nth(1)
+            .and_then(|t| t.strip_prefix("@/"))
+            .map(str::to_string);
+        if let Some(target) = target
+            && root.join("content").join(&target).is_file()
+        {
+            d.message = format!("link to `@/{target}`, a file that has errors and was left out");
+            d.hint = Some(format!(
+                "content/{target} exists but could not be read: fix the errors reported for it first"
+            ));
+        }
+    }
 }
 
 /// Renders into a private temporary folder (removed afterwards) and crawls the result.
