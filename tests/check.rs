@@ -92,6 +92,7 @@ fn every_kind_of_problem_is_reported_at_its_line() {
         unknown-key          content/ohjeet/rikkinainen.md:3:1           error
         broken-link          content/ohjeet/linkit.md:10:23              error
         broken-link          content/ohjeet/linkit.md:12:6               error
+        broken-link          content/ohjeet/linkit.md:14:6               error
         broken-image         content/ohjeet/otsikot.md:12                error
         orphan-page          content/orpo.md:1:1                         warning
         heading-skip         content/ohjeet/otsikot.md:8:1               error
@@ -218,7 +219,7 @@ fn human_output_is_grouped_by_file_with_a_summary_line() {
     assert!(lines[at + 2].contains("fix:"));
     let summary = lines.last().unwrap();
     assert!(
-        summary.starts_with("11 errors, 6 warnings in 8 files"),
+        summary.starts_with("12 errors, 6 warnings in 8 files"),
         "{summary}"
     );
 }
