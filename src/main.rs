@@ -22,6 +22,9 @@ enum Command {
     /// Build the website into public/ (the old public/ is kept if anything fails)
     Build(BuildArgs),
     /// Check the site for broken links, missing texts and outdated information (writes nothing)
+    #[command(
+        after_help = "Exit codes: 0 no problems (or only warnings, without --strict), 1 problems found, 2 usage or I/O error.\nKUMPPANI_TODAY=YYYY-MM-DD sets the date the freshness checks compare with."
+    )]
     Check(CheckArgs),
     /// Create a new, minimal site in a new folder
     Init {
