@@ -197,7 +197,13 @@ fn ask_all(urls: Vec<String>, settings: &Settings) -> Vec<(String, Outcome)> {
                             q = wake.wait(q).expect("queue lock");
                         }
                     };
-                    let outcome = probe::probe(&agent, &url, &settings.politeness);
+                    // A panic must not leave the other workers waiting for this URL forever.
+                    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        probe::probe(&agent, &url, &settings.politeness)
+                    }))
+                    .unwrap_or_else(|_| Outcome::Unreachable {
+                        reason: "internal error while checking".into(),
+                    });
                     let mut q = state.lock().expect("queue lock");
                     if let Some(h) = q.hosts.get_mut(&host) {
                         h.1 -= 1;

@@ -191,6 +191,7 @@ fn classify(err: ureq::Error) -> Failure {
         ureq::Error::ConnectionFailed => Failure::Network("the connection failed".into()),
         ureq::Error::Io(e) => Failure::Network(format!("network error: {e}")),
         ureq::Error::Tls(e) => Failure::Network(format!("TLS error: {e}")),
+        ureq::Error::BadUri(e) => Failure::Network(format!("the address is not a valid URL: {e}")),
         ureq::Error::Protocol(e) => Failure::Protocol(format!("invalid HTTP answer: {e}")),
         other => Failure::Network(other.to_string()),
     }
