@@ -33,6 +33,43 @@ pub struct Config {
     /// Free data for templates.
     #[serde(default)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+    /// Settings of `kumppani check`.
+    #[serde(default)]
+    pub check: CheckConfig,
+}
+
+/// Settings of `kumppani check` (`[check]` in config.toml).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default)]
+pub struct CheckConfig {
+    /// Pages whose `updated` (or `date`) is older than this many months are reported; 0 turns
+    /// the check off.
+    pub stale_after_months: u32,
+    /// The accessibility statement page (`@/saavutettavuusseloste.md`); when unset,
+    /// `extra.accessibility_statement` is used.
+    pub accessibility_statement: Option<String>,
+    /// External links not to check: a host (`example.fi`, also matches its subdomains) or a URL
+    /// prefix (`https://www.facebook.com/`).
+    pub external_skip: Vec<String>,
+    /// Where results of external link checks are kept for a day, relative to the site root.
+    pub external_cache: String,
+    /// Seconds to wait for a server before giving up on a request.
+    pub external_timeout_seconds: u64,
+    /// How many times a failed request is tried again (with a growing pause).
+    pub external_retries: u32,
+}
+
+impl Default for CheckConfig {
+    fn default() -> Self {
+        CheckConfig {
+            stale_after_months: 24,
+            accessibility_statement: None,
+            external_skip: Vec::new(),
+            external_cache: ".kumppani-cache/external-links.json".into(),
+            external_timeout_seconds: 15,
+            external_retries: 2,
+        }
+    }
 }
 
 /// One taxonomy.
@@ -136,6 +173,17 @@ pub static SCHEMA: &[(&str, Shape)] = &[
         ]),
     ),
     ("extra", Shape::FreeTable),
+    (
+        "check",
+        Shape::Table(&[
+            ("stale_after_months", Shape::Value),
+            ("accessibility_statement", Shape::Value),
+            ("external_skip", Shape::Value),
+            ("external_cache", Shape::Value),
+            ("external_timeout_seconds", Shape::Value),
+            ("external_retries", Shape::Value),
+        ]),
+    ),
 ];
 
 impl Config {

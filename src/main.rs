@@ -21,6 +21,11 @@ struct Cli {
 enum Command {
     /// Build the website into public/ (the old public/ is kept if anything fails)
     Build(BuildArgs),
+    /// Check the site for broken links, missing texts and outdated information (writes nothing)
+    #[command(
+        after_help = "Exit codes: 0 no problems (or only warnings, without --strict), 1 problems found, 2 usage or I/O error.\nKUMPPANI_TODAY=YYYY-MM-DD sets the date the freshness checks compare with."
+    )]
+    Check(CheckArgs),
     /// Create a new, minimal site in a new folder
     Init {
         /// The folder to create
@@ -45,6 +50,57 @@ struct BuildArgs {
     /// Print how long each step took
     #[arg(long, short)]
     verbose: bool,
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// The site's folder, the one with config.toml
+    #[arg(long, short, default_value = ".")]
+    root: PathBuf,
+    /// How to print the findings
+    #[arg(long, value_enum, default_value = "human")]
+    format: CheckFormat,
+    /// Also fail (exit code 1) when only warnings are found
+    #[arg(long)]
+    strict: bool,
+    /// Also check links to other websites (needs the network; results are cached for a day)
+    #[arg(long)]
+    external: bool,
+    /// Also check pages marked draft = true
+    #[arg(long)]
+    drafts: bool,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum CheckFormat {
+    Human,
+    Json,
+}
+
+fn check(args: CheckArgs) -> ExitCode {
+    // KUMPPANI_TODAY=YYYY-MM-DD pins the date freshness checks compare with (reproducible runs).
+    let today = match std::env::var("KUMPPANI_TODAY") {
+        Ok(text) => match chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d") {
+            Ok(d) => d,
+            Err(_) => {
+                return fail(&Error::from(kumppani::diagnostics::Diagnostic::usage(
+                    format!("KUMPPANI_TODAY=`{text}` is not a date (YYYY-MM-DD)"),
+                )));
+            }
+        },
+        Err(_) => chrono::Local::now().date_naive(),
+    };
+    let report = kumppani::check::run(&kumppani::check::CheckOptions {
+        root: args.root,
+        drafts: args.drafts,
+        external: args.external,
+        today,
+    });
+    match args.format {
+        CheckFormat::Human => println!("{}", kumppani::check::report::human(&report)),
+        CheckFormat::Json => println!("{:#}", kumppani::check::report::json(&report)),
+    }
+    ExitCode::from(report.exit_code(args.strict))
 }
 
 fn fail(err: &Error) -> ExitCode {
@@ -90,6 +146,7 @@ fn main() -> ExitCode {
                 Err(err) => fail(&err),
             }
         }
+        Command::Check(args) => check(args),
         Command::Init { dir } => match kumppani::init::init(&dir) {
             Ok(()) => {
                 println!(

@@ -42,6 +42,25 @@ pub fn is_editor_temp(name: &str) -> bool {
 
 /// Loads the site under `root` with its (already read) config.
 pub fn load(root: &Path, config: Config, options: &LoadOptions) -> Result<Site> {
+    let (mut site, problems) = load_collecting(root, config, options)?;
+    let (errors, warnings): (Vec<_>, Vec<_>) = problems
+        .into_iter()
+        .partition(|d| d.severity == Severity::Error);
+    if !errors.is_empty() {
+        return Err(Error::new(errors));
+    }
+    site.warnings = warnings;
+    Ok(site)
+}
+
+/// Like [`load`], but goes on past content errors: returns what could be loaded together with
+/// every error and warning, so `kumppani check` can report all problems of a site in one run.
+/// Only a missing or unreadable `content/` folder stops it.
+pub fn load_collecting(
+    root: &Path,
+    config: Config,
+    options: &LoadOptions,
+) -> Result<(Site, Vec<Diagnostic>)> {
     let content_dir = root.join("content");
     if !content_dir.is_dir() {
         return Err(Diagnostic::usage(format!("no content/ folder in {}", root.display()))
@@ -88,14 +107,7 @@ pub fn load(root: &Path, config: Config, options: &LoadOptions) -> Result<Site> 
     check_anchors(&site, &mut problems);
     order(&mut site);
     build_taxonomies(&mut site, &mut problems);
-    let (errors, warnings): (Vec<_>, Vec<_>) = problems
-        .into_iter()
-        .partition(|d| d.severity == Severity::Error);
-    if !errors.is_empty() {
-        return Err(Error::new(errors));
-    }
-    site.warnings = warnings;
-    Ok(site)
+    Ok((site, problems))
 }
 
 type Walked = (Vec<(PathBuf, String)>, Vec<Asset>, Vec<Diagnostic>);

@@ -5,7 +5,7 @@ pub mod frontmatter;
 mod load;
 
 pub use frontmatter::{Dates, FrontMatter};
-pub use load::{LoadOptions, is_editor_temp, load};
+pub use load::{LoadOptions, is_editor_temp, load, load_collecting};
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;

@@ -1,0 +1,226 @@
+//! `kumppani check`: runs the whole pipeline without touching `public/` and reports everything
+//! that is wrong with the site, each problem with its file, line and a way to fix it.
+//!
+//! The steps, in order: read config; load content *collecting* every loader error instead of
+//! stopping at the first file ([`crate::content::load_collecting`]); check the loaded model
+//! (descriptions, titles, images, headings, dates: [`content`] and [`freshness`]); render into a
+//! throwaway folder and crawl the HTML from the home page ([`crawl`]) for orphan pages and broken
+//! root-relative links; optionally check external links over the network ([`external`]).
+
+pub mod content;
+pub mod crawl;
+pub mod external;
+pub mod freshness;
+pub mod report;
+
+use crate::config::Config;
+use crate::content::{FrontMatter, LoadOptions, Site, SourceFile};
+use crate::diagnostics::{Diagnostic, Kind, Severity, sort};
+use crate::markdown::Rendered;
+use chrono::NaiveDate;
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+/// What `kumppani check` was asked to do.
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    /// The site's folder (holds `config.toml`).
+    pub root: PathBuf,
+    /// Include pages marked `draft = true`.
+    pub drafts: bool,
+    /// Check external links over the network.
+    pub external: bool,
+    /// The date freshness checks compare against (today, or fixed for reproducible runs).
+    pub today: NaiveDate,
+}
+
+/// Everything a check run found.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    /// All findings, sorted by file and position.
+    pub findings: Vec<Diagnostic>,
+    /// Pages and sections checked.
+    pub pages: usize,
+    /// Distinct external URLs looked at (`None` without `--external`).
+    pub external_links: Option<usize>,
+}
+
+impl Report {
+    /// Number of findings of a severity.
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    }
+
+    /// 0 clean (or warnings only without `strict`), 1 problems found, 2 usage or I/O errors.
+    pub fn exit_code(&self, strict: bool) -> u8 {
+        if self.findings.iter().any(|d| d.kind == Kind::Usage) {
+            2
+        } else if self.count(Severity::Error) > 0 || (strict && !self.findings.is_empty()) {
+            1
+        } else {
+            0
+        }
+    }
+}
+
+/// Runs every check on the site under `options.root`. Problems, including a missing
+/// `config.toml`, end up in the report, never as an `Err`, so all of them are shown together.
+pub fn run(options: &CheckOptions) -> Report {
+    let mut report = Report::default();
+    let config = match Config::load(&options.root) {
+        Ok(c) => c,
+        Err(e) => {
+            report.findings = e.diagnostics;
+            return report;
+        }
+    };
+    let loaded = crate::content::load_collecting(
+        &options.root,
+        config,
+        &LoadOptions {
+            drafts: options.drafts,
+        },
+    );
+    let site = match loaded {
+        Ok((site, problems)) => {
+            report.findings = problems;
+            site
+        }
+        Err(e) => {
+            report.findings = e.diagnostics;
+            return report;
+        }
+    };
+    report.pages = site.pages.len() + site.sections.len();
+    report.findings.extend(content::check(&site));
+    report
+        .findings
+        .extend(freshness::check(&site, options.today));
+    report.findings.extend(render_and_crawl(&site));
+    if options.external {
+        let (findings, checked) = external::check(&site, &external::Settings::from_site(&site));
+        report.findings.extend(findings);
+        report.external_links = Some(checked);
+    }
+    explain_links_to_unloaded_files(&options.root, &mut report.findings);
+    sort(&mut report.findings);
+    report.findings.dedup();
+    report
+}
+
+/// A file that exists but is not part of the site makes links to it look broken: it has
+/// errors of its own (fix those instead of the links) or it is an unpublished draft.
+fn explain_links_to_unloaded_files(root: &std::path::Path, findings: &mut [Diagnostic]) {
+    let files_with_errors: HashSet<PathBuf> = findings
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .filter_map(|d| d.file.clone())
+        .collect();
+    for d in findings.iter_mut().filter(|d| d.code == "broken-link") {
+        let Some(target) = d
+            .message
+            .split('`')
+            .nth(1)
+            .and_then(|t| t.strip_prefix("@/"))
+            .map(str::to_string)
+        else {
+            continue;
+        };
+        let display = PathBuf::from("content").join(&target);
+        if !root.join(&display).is_file() {
+            continue;
+        }
+        if files_with_errors.contains(&display) {
+            d.message = format!("link to `@/{target}`, a file that has errors and was left out");
+            d.hint = Some(format!(
+                "{} exists but could not be read: fix the errors reported for it first",
+                display.display()
+            ));
+        } else {
+            d.message = format!("link to `@/{target}`, a draft that is not published");
+            d.hint = Some(
+                "remove `draft = true` from the page when it is ready, or remove the link until then"
+                    .into(),
+            );
+        }
+    }
+}
+
+/// Renders into a private temporary folder (removed afterwards) and crawls the result.
+fn render_and_crawl(site: &Site) -> Vec<Diagnostic> {
+    let dir = match TempDir::new() {
+        Ok(d) => d,
+        Err(d) => return vec![d],
+    };
+    let mut timings = crate::Timings::default();
+    match crate::render_site(site, &dir.0, false, &mut timings) {
+        Ok(()) => crawl::check(site, &dir.0),
+        // Without the full output a crawl would call every page an orphan: report only this.
+        Err(e) => e.diagnostics,
+    }
+}
+
+/// A folder under the system temp dir that is deleted when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new() -> Result<TempDir, Diagnostic> {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let path =
+            std::env::temp_dir().join(format!("kumppani-check-{}-{nanos}", std::process::id()));
+        std::fs::create_dir_all(&path).map_err(|e| Diagnostic::io(&path, "create folder", &e))?;
+        Ok(TempDir(path))
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A page or section, as the checks see it.
+pub(crate) struct Document<'a> {
+    pub(crate) file: &'a SourceFile,
+    pub(crate) meta: &'a FrontMatter,
+    pub(crate) title: &'a str,
+    pub(crate) content: &'a Rendered,
+}
+
+/// Every page, then every section (home included).
+pub(crate) fn documents(site: &Site) -> impl Iterator<Item = Document<'_>> {
+    let pages = site.pages.iter().map(|p| Document {
+        file: &p.file,
+        meta: &p.meta,
+        title: &p.title,
+        content: &p.content,
+    });
+    pages.chain(site.sections.iter().map(|s| Document {
+        file: &s.file,
+        meta: &s.meta,
+        title: &s.title,
+        content: &s.content,
+    }))
+}
+
+/// Line and column of the front matter key `key` (or of the front matter start when absent).
+pub(crate) fn key_position(file: &SourceFile, key: &str) -> (usize, usize) {
+    let fm_end = file.body_offset.max(file.front_matter_offset);
+    let front_matter = &file.source[file.front_matter_offset..fm_end];
+    let offset = file.front_matter_offset + crate::config::key_offset(front_matter, key);
+    crate::diagnostics::line_col(&file.source, offset)
+}
+
+/// A finding about a content file at the position of a front matter key.
+pub(crate) fn at_key(d: Diagnostic, file: &crate::content::SourceFile, key: &str) -> Diagnostic {
+    let (line, column) = key_position(file, key);
+    let text = file.source.lines().nth(line - 1).unwrap_or("").to_string();
+    d.with_file(&file.display)
+        .at(line, column)
+        .with_source_line(text)
+}
