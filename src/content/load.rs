@@ -84,6 +84,7 @@ pub fn load(root: &Path, config: Config, options: &LoadOptions) -> Result<Site> 
     check_anchors(&site, &mut problems);
     order(&mut site);
     build_taxonomies(&mut site, &mut problems);
+    crate::organisations::attach(&mut site, &mut problems);
     let (errors, warnings): (Vec<_>, Vec<_>) = problems
         .into_iter()
         .partition(|d| d.severity == Severity::Error);
@@ -255,6 +256,7 @@ fn assemble(
             word_count: 0,
             lower: None,
             higher: None,
+            organisation: None,
         });
     }
     let mut by_file = HashMap::new();
