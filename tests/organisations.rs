@@ -239,6 +239,69 @@ fn a_page_in_the_directory_without_a_profile_fails() {
 }
 
 #[test]
+fn a_logo_is_published_from_next_to_the_profile_and_must_exist() {
+    let site = fixture();
+    let s = site.path();
+    edit(
+        s,
+        "content/jarjestot/alfa.md",
+        "founded = 1999",
+        "founded = 1999\nlogo = \"logot/alfa.svg\"",
+    );
+    assert_fails(
+        s,
+        &[(
+            "content/jarjestot/alfa.md:5:2",
+            "the logo file content/jarjestot/logot/alfa.svg does not exist",
+        )],
+    );
+    std::fs::create_dir_all(s.join("content/jarjestot/logot")).unwrap();
+    std::fs::write(
+        s.join("content/jarjestot/logot/alfa.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    )
+    .unwrap();
+    let out = build(s);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(read(s, "jarjestot/alfa/index.html").contains("<img class=\"org-logo\" src=\"/hub/jarjestot/logot/alfa.svg\" alt=\"Logo: Alfan Kyläyhdistys ry\">"));
+    assert!(
+        read(s, "jarjestot/organisations.json")
+            .contains("\"logo\": \"https://example.fi/hub/jarjestot/logot/alfa.svg\"")
+    );
+    edit(
+        s,
+        "content/jarjestot/alfa.md",
+        "logo = \"logot/alfa.svg\"",
+        "logo = \"../../etc/passwd\"",
+    );
+    assert_fails(
+        s,
+        &[(
+            "content/jarjestot/alfa.md:19:8",
+            "`organisation.logo` is not an image file next to the profile",
+        )],
+    );
+}
+
+#[test]
+fn a_profile_cannot_take_the_address_of_a_generated_page() {
+    let site = fixture();
+    let text = std::fs::read_to_string(site.path().join("content/jarjestot/gamma.md")).unwrap();
+    std::fs::write(
+        site.path().join("content/jarjestot/tilastot.md"),
+        text.replace("Gamman Sählykerho", "Tilastokerho"),
+    )
+    .unwrap();
+    assert_fails(
+        site.path(),
+        &[(
+            "content/jarjestot/tilastot.md",
+            "/jarjestot/tilastot/ is a page the organisation directory makes itself",
+        )],
+    );
+}
+
+#[test]
 fn all_problems_of_all_profiles_come_in_one_run() {
     let site = fixture();
     let s = site.path();

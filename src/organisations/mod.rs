@@ -114,6 +114,9 @@ pub(crate) fn attach(site: &mut Site, problems: &mut Vec<Diagnostic>) {
             .as_deref()
             .is_some_and(|p| page.file.relative.starts_with(p));
         let has_table = page.meta.organisation.is_some();
+        if !in_directory && !has_table {
+            continue;
+        }
         let file = &page.file;
         let fm_text = frontmatter::split(&file.source, &file.display)
             .map(|s| s.front_matter)
@@ -174,6 +177,7 @@ pub(crate) fn attach(site: &mut Site, problems: &mut Vec<Diagnostic>) {
     }
     let Some(config) = config else { return };
     check_logos(site, &mut found, problems);
+    check_reserved_paths(site, &config, problems);
     check_duplicates(site, &found, problems);
     for (index, org, spots, _) in &found {
         if is_stale(org, today, config.verified_max_age_months) {
@@ -246,6 +250,35 @@ fn logo_asset(profile_relative: &str, logo: &str) -> String {
     match profile_relative.rsplit_once('/') {
         Some((dir, _)) => format!("{dir}/{logo}"),
         None => logo.to_string(),
+    }
+}
+
+/// The generated directory pages must not be shadowed by a content file at the same address.
+fn check_reserved_paths(site: &Site, config: &OrganisationsConfig, problems: &mut Vec<Diagnostic>) {
+    let paths = Paths::new(site, config);
+    let generated: Vec<String> = config
+        .categories
+        .iter()
+        .map(|c| paths.category(&c.slug))
+        .chain(config.areas.iter().map(|a| paths.area(&a.slug)))
+        .chain([paths.volunteers(), paths.statistics()])
+        .collect();
+    let files = site
+        .pages
+        .iter()
+        .map(|p| (&p.path, &p.file))
+        .chain(site.sections.iter().map(|s| (&s.path, &s.file)));
+    for (path, file) in files {
+        if generated.contains(path) {
+            problems.push(
+                Diagnostic::error(
+                    "organisation-reserved-path",
+                    format!("/{path} is a page the organisation directory makes itself"),
+                )
+                .with_file(&file.display)
+                .with_hint("rename the file or give it another `slug`"),
+            );
+        }
     }
 }
 

@@ -327,6 +327,16 @@ impl Reader<'_> {
                 _ => self.unknown_key("organisation.", name, key.span().start, FIELDS),
             }
         }
+        if !org.volunteers_wanted && !org.volunteer_tasks.is_empty() {
+            let d = Diagnostic::warning(
+                "organisation-volunteer-tasks",
+                "`volunteer_tasks` are listed but `volunteers_wanted` is not true, so they are not shown",
+            );
+            let d = self.at(d, key_span).with_hint(
+                "set volunteers_wanted = true, or remove volunteer_tasks when no volunteers are needed",
+            );
+            self.problems.push(d);
+        }
         for (present, field, example) in [
             (has_category, "category", "category = \"seniorit\""),
             (has_areas, "areas", "areas = [\"keskusta\"]"),
