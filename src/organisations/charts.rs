@@ -17,11 +17,12 @@ pub(super) struct Row {
     pub url: Option<String>,
 }
 
-const WIDTH: usize = 640;
+// Narrow enough that the 15px labels stay readable when a phone scales the chart down.
+const WIDTH: usize = 400;
 const ROW_HEIGHT: usize = 44;
 const BAR_HEIGHT: usize = 16;
 /// Room right of the longest bar for its number.
-const VALUE_ROOM: usize = 56;
+const VALUE_ROOM: usize = 40;
 
 /// The chart's SVG markup; `id` must be unique on the page.
 pub(super) fn bar_chart(id: &str, title: &str, rows: &[Row]) -> String {
