@@ -121,7 +121,11 @@ pub(crate) fn attach(site: &mut Site, problems: &mut Vec<Diagnostic>) {
         let fm_text = frontmatter::split(&file.source, &file.display)
             .map(|s| s.front_matter)
             .unwrap_or("");
-        let table_offset = file.front_matter_offset + fm_text.find("organisation").unwrap_or(0);
+        let table_offset = file.front_matter_offset
+            + fm_text
+                .find("[organisation")
+                .or_else(|| fm_text.find("organisation"))
+                .unwrap_or(0);
         match (in_directory, has_table, &config) {
             (true, false, Some(c)) => problems.push(
                 Diagnostic::error(
