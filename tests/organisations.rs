@@ -209,7 +209,7 @@ fn every_validation_error_kind_is_reported_at_its_line() {
             "content/tietoa.md",
             "title = \"Tietoa\"\n",
             "title = \"Tietoa\"\n[organisation]\ncategory = \"kylat\"\n",
-            "content/tietoa.md:3:2",
+            "content/tietoa.md:3:1",
             "an [organisation] table outside the organisation directory",
             "move the file under content/jarjestot/",
         ),
