@@ -13,6 +13,7 @@ pub mod content;
 pub mod diagnostics;
 pub mod init;
 pub mod markdown;
+pub mod organisations;
 pub mod output;
 pub mod render;
 pub mod text;
@@ -105,6 +106,9 @@ pub fn render_site(site: &Site, dir: &Path, serve_mode: bool, timings: &mut Timi
     })?;
     sitemap.extend(timings.time("render taxonomies", || {
         output::render_taxonomies(site, &renderer, &writer)
+    })?);
+    sitemap.extend(timings.time("render organisation directory", || {
+        organisations::render_directory(site, &renderer, &writer, &theme)
     })?);
     timings.time("render 404 and aliases", || -> Result<()> {
         output::render_404(site, &renderer, &writer)?;

@@ -31,6 +31,21 @@ enum Command {
         /// The folder to create
         dir: PathBuf,
     },
+    /// Create a new content file from a commented template
+    #[command(subcommand)]
+    New(NewCommand),
+}
+
+#[derive(Subcommand)]
+enum NewCommand {
+    /// A new organisation profile in the directory, e.g. new organisation "Esimerkkiyhdistys ry"
+    Organisation {
+        /// The organisation's name; the file name is made from it
+        name: String,
+        /// The site's folder, the one with config.toml
+        #[arg(long, short, default_value = ".")]
+        root: PathBuf,
+    },
 }
 
 #[derive(clap::Args)]
@@ -158,5 +173,14 @@ fn main() -> ExitCode {
             }
             Err(err) => fail(&err),
         },
+        Command::New(NewCommand::Organisation { name, root }) => {
+            match kumppani::organisations::new_organisation(&root, &name) {
+                Ok(path) => {
+                    println!("Created {}", path.display());
+                    ExitCode::SUCCESS
+                }
+                Err(err) => fail(&err),
+            }
+        }
     }
 }

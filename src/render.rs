@@ -366,9 +366,7 @@ fn page_json(site: &Site, index: usize) -> Json {
     v["higher"] = page.higher.map_or(Json::Null, |i| {
         link(site, &site.pages[i].title, &site.pages[i].path)
     });
-    v["organisation"] = page.meta.organisation.as_ref().map_or(Json::Null, |t| {
-        serde_json::to_value(t).unwrap_or(Json::Null)
-    });
+    v["organisation"] = crate::organisations::page_value(site, index);
     v
 }
 
@@ -390,7 +388,7 @@ fn section_json(site: &Site, index: usize) -> Json {
             v
         })
         .collect();
-    json!({
+    let mut v = json!({
         "title": s.title,
         "description": s.meta.description,
         "date": s.dates.date.map(|d| d.to_string()),
@@ -407,7 +405,9 @@ fn section_json(site: &Site, index: usize) -> Json {
         "feed_url": if s.meta.generate_feed { Some(site.url(&format!("{}atom.xml", s.path))) } else { None },
         "relative_path": s.file.relative,
         "is_home": index == 0,
-    })
+    });
+    crate::organisations::decorate_section(site, index, &mut v);
+    v
 }
 
 impl SiteData {

@@ -107,6 +107,7 @@ pub fn load_collecting(
     check_anchors(&site, &mut problems);
     order(&mut site);
     build_taxonomies(&mut site, &mut problems);
+    crate::organisations::attach(&mut site, &mut problems);
     Ok((site, problems))
 }
 
@@ -271,6 +272,7 @@ fn assemble(
             word_count: 0,
             lower: None,
             higher: None,
+            organisation: None,
         });
     }
     let mut by_file = HashMap::new();

@@ -53,6 +53,8 @@ pub struct Page {
     pub lower: Option<usize>,
     /// Next page in the section's order.
     pub higher: Option<usize>,
+    /// The checked `[organisation]` table of a directory profile.
+    pub organisation: Option<crate::organisations::Organisation>,
 }
 
 /// A section (`_index.md`), including the home page (path `""`).

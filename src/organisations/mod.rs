@@ -1,0 +1,501 @@
+//! The organisation directory: typed, validated profiles and everything the build makes from
+//! them (directory pages, statistics, open data, JSON-LD, the `new organisation` skeleton).
+//!
+//! Profiles are pages under the configured section (`[organisations] section`, `jarjestot`)
+//! with an `[organisation]` table in their front matter. [`attach`] runs inside
+//! `content::load`: it reads every table strictly, reports every problem of every profile in
+//! one run, and stores the typed [`Organisation`] on its [`Page`](crate::content::Page).
+
+mod charts;
+pub mod checks;
+mod export;
+mod pages;
+mod profile;
+mod skeleton;
+
+pub use pages::render_directory;
+pub use skeleton::new_organisation;
+
+use crate::config::{Choice, OrganisationsConfig};
+use crate::content::{Site, frontmatter};
+use crate::diagnostics::Diagnostic;
+use crate::text::{finnish_cmp, fold_diacritics};
+use chrono::{Months, NaiveDate};
+use serde::Serialize;
+use serde_json::{Value as Json, json};
+use std::collections::HashMap;
+use toml::de::DeTable;
+
+/// One organisation's profile data, as checked.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct Organisation {
+    /// Slug of one configured category.
+    pub category: String,
+    /// Slugs of configured areas, at least one.
+    pub areas: Vec<String>,
+    /// The organisation's own (role) address.
+    pub email: Option<String>,
+    /// The organisation's own phone number.
+    pub phone: Option<String>,
+    /// Home page, http(s) only.
+    pub website: Option<String>,
+    /// Postal address with a five-digit postal code.
+    pub address: Option<String>,
+    /// Where the group meets.
+    pub meeting_place: Option<String>,
+    /// Whom the activity is for.
+    pub target_groups: Vec<String>,
+    /// Languages the activity is run in.
+    pub languages: Vec<String>,
+    /// Accessibility of the premises, free text.
+    pub accessibility: Option<String>,
+    /// Whether the organisation is looking for volunteers.
+    pub volunteers_wanted: bool,
+    /// What volunteers would do.
+    pub volunteer_tasks: Vec<String>,
+    /// Year founded.
+    pub founded: Option<i64>,
+    /// Y-tunnus, check digit verified.
+    pub business_id: Option<String>,
+    /// The organisation's page on Lähellä.fi.
+    pub lahella_url: Option<String>,
+    /// When the coordinator last confirmed the data.
+    pub verified: Option<NaiveDate>,
+    /// Logo image path relative to the profile file.
+    pub logo: Option<String>,
+    /// Named contact persons; only ones with recorded consent get this far.
+    pub contacts: Vec<Contact>,
+}
+
+/// A named contact person. Personal data: shown only on the profile page, never exported.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct Contact {
+    /// The person's name.
+    pub name: String,
+    /// Their role in the organisation.
+    pub role: Option<String>,
+    /// Their e-mail address.
+    pub email: Option<String>,
+    /// Their phone number.
+    pub phone: Option<String>,
+    /// Always true once loaded (the build fails otherwise).
+    pub consent: bool,
+    /// When consent was given.
+    pub consent_date: Option<NaiveDate>,
+}
+
+/// Path prefix of profile files under `content/` (`jarjestot/`).
+fn content_prefix(config: &OrganisationsConfig) -> String {
+    format!("{}/", config.section.trim_matches('/'))
+}
+
+/// Today's date; profiles' dates are compared with it.
+pub fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+/// Whether a profile was confirmed longer ago than the configured limit (or never).
+pub fn is_stale(org: &Organisation, today: NaiveDate, max_age_months: u32) -> bool {
+    let limit = today
+        .checked_sub_months(Months::new(max_age_months))
+        .unwrap_or(NaiveDate::MIN);
+    org.verified.is_none_or(|v| v < limit)
+}
+
+/// Reads and checks every profile, stores them on their pages, and makes the directory
+/// section use the directory templates. Errors and stale-profile warnings go to `problems`.
+pub(crate) fn attach(site: &mut Site, problems: &mut Vec<Diagnostic>) {
+    let today = today();
+    let config = site.config.organisations.clone();
+    let prefix = config.as_ref().map(content_prefix);
+    let mut found = Vec::new();
+    for (index, page) in site.pages.iter().enumerate() {
+        let in_directory = prefix
+            .as_deref()
+            .is_some_and(|p| page.file.relative.starts_with(p));
+        let has_table = page.meta.organisation.is_some();
+        if !in_directory && !has_table {
+            continue;
+        }
+        let file = &page.file;
+        let fm_text = frontmatter::split(&file.source, &file.display)
+            .map(|s| s.front_matter)
+            .unwrap_or("");
+        let table_offset = file.front_matter_offset
+            + fm_text
+                .find("[organisation")
+                .or_else(|| fm_text.find("organisation"))
+                .unwrap_or(0);
+        match (in_directory, has_table, &config) {
+            (true, false, Some(c)) => problems.push(
+                Diagnostic::error(
+                    "organisation-missing",
+                    format!("a page in the organisation directory ({}/) has no [organisation] table", c.section),
+                )
+                .with_file(&file.display)
+                .at_offset(&file.source, file.front_matter_offset)
+                .with_hint(format!(
+                    "every page under content/{}/ is an organisation profile: add an [organisation] table (`kumppani new organisation \"Nimi ry\"` writes a complete example), or move the page elsewhere",
+                    c.section
+                )),
+            ),
+            (false, true, _) => {
+                let hint = match &config {
+                    Some(c) => format!("move the file under content/{}/, or remove the [organisation] table", c.section),
+                    None => "add an [organisations] table to config.toml, or remove the [organisation] table".into(),
+                };
+                problems.push(
+                    Diagnostic::error(
+                        "organisation-misplaced",
+                        "an [organisation] table outside the organisation directory",
+                    )
+                    .with_file(&file.display)
+                    .at_offset(&file.source, table_offset)
+                    .with_hint(hint),
+                );
+            }
+            (true, true, Some(c)) => {
+                let mut reader = profile::Reader {
+                    file: &file.display,
+                    source: &file.source,
+                    offset: file.front_matter_offset,
+                    today,
+                    problems: vec![],
+                };
+                let parsed = DeTable::parse(fm_text).ok().and_then(|doc| {
+                    let (key, value) = doc
+                        .get_ref()
+                        .iter()
+                        .find(|(k, _)| k.get_ref() == "organisation")?;
+                    let table = value.get_ref().as_table()?;
+                    Some(reader.organisation(table, key.span().start, c))
+                });
+                problems.append(&mut reader.problems);
+                if let Some((org, spots)) = parsed {
+                    let title_at = crate::config::key_offset(fm_text, "title");
+                    found.push((index, org, spots, title_at));
+                }
+            }
+            _ => {}
+        }
+    }
+    let Some(config) = config else { return };
+    check_logos(site, &mut found, problems);
+    check_reserved_paths(site, &config, problems);
+    check_duplicates(site, &found, problems);
+    for (index, org, spots, _) in &found {
+        if is_stale(org, today, config.verified_max_age_months) {
+            let file = &site.pages[*index].file;
+            let message = match org.verified {
+                Some(v) => format!(
+                    "the profile was last verified on {v}, more than {} months ago",
+                    config.verified_max_age_months
+                ),
+                None => "the profile has no `verified` date".to_string(),
+            };
+            let at = spots.verified.unwrap_or(spots.table);
+            problems.push(
+                Diagnostic::warning("organisation-stale", message)
+                    .with_file(&file.display)
+                    .at_offset(&file.source, file.front_matter_offset + at)
+                    .with_hint(format!(
+                        "check the details with the organisation, then set verified = {today}"
+                    )),
+            );
+        }
+    }
+    for (index, org, _, _) in found {
+        site.pages[index].organisation = Some(org);
+    }
+    // The directory section and its profiles get their own templates unless the files name others.
+    let section_file = format!("{}_index.md", content_prefix(&config));
+    for section in &mut site.sections {
+        if section.file.relative == section_file {
+            section
+                .meta
+                .template
+                .get_or_insert_with(|| "directory.html".into());
+            section
+                .meta
+                .page_template
+                .get_or_insert_with(|| "organisation.html".into());
+        }
+    }
+}
+
+type Found = (usize, Organisation, profile::Spots, usize);
+
+/// A logo must be a file that is actually published next to the profile.
+fn check_logos(site: &Site, found: &mut [Found], problems: &mut Vec<Diagnostic>) {
+    for (index, org, spots, _) in found.iter_mut() {
+        let Some(logo) = &org.logo else { continue };
+        let page = &site.pages[*index];
+        let rel = logo_asset(&page.file.relative, logo);
+        if !site.assets.iter().any(|a| a.relative == rel) {
+            problems.push(
+                Diagnostic::error(
+                    "organisation-logo",
+                    format!("the logo file content/{rel} does not exist"),
+                )
+                .with_file(&page.file.display)
+                .at_offset(
+                    &page.file.source,
+                    page.file.front_matter_offset + spots.table,
+                )
+                .with_hint("check the file name, or save the image there"),
+            );
+            org.logo = None;
+        }
+    }
+}
+
+/// Site-relative path of a logo written relative to its profile file.
+fn logo_asset(profile_relative: &str, logo: &str) -> String {
+    match profile_relative.rsplit_once('/') {
+        Some((dir, _)) => format!("{dir}/{logo}"),
+        None => logo.to_string(),
+    }
+}
+
+/// The generated directory pages must not be shadowed by a content file at the same address.
+fn check_reserved_paths(site: &Site, config: &OrganisationsConfig, problems: &mut Vec<Diagnostic>) {
+    let paths = Paths::new(site, config);
+    let generated: Vec<String> = config
+        .categories
+        .iter()
+        .map(|c| paths.category(&c.slug))
+        .chain(config.areas.iter().map(|a| paths.area(&a.slug)))
+        .chain([paths.volunteers(), paths.statistics()])
+        .collect();
+    let files = site
+        .pages
+        .iter()
+        .map(|p| (&p.path, &p.file))
+        .chain(site.sections.iter().map(|s| (&s.path, &s.file)));
+    for (path, file) in files {
+        if generated.contains(path) {
+            problems.push(
+                Diagnostic::error(
+                    "organisation-reserved-path",
+                    format!("/{path} is a page the organisation directory makes itself"),
+                )
+                .with_file(&file.display)
+                .with_hint("rename the file or give it another `slug`"),
+            );
+        }
+    }
+}
+
+/// Two profiles with the same name or Y-tunnus are almost certainly one organisation twice.
+fn check_duplicates(site: &Site, found: &[Found], problems: &mut Vec<Diagnostic>) {
+    let mut names: HashMap<String, usize> = HashMap::new();
+    let mut ids: HashMap<String, usize> = HashMap::new();
+    for (index, org, spots, title_at) in found {
+        let page = &site.pages[*index];
+        let file = &page.file;
+        let key = fold_diacritics(&page.title.to_lowercase())
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let mut report = |what: &str, other: usize, at: usize| {
+            problems.push(
+                Diagnostic::error(
+                    "organisation-duplicate",
+                    format!(
+                        "two profiles have the same {what}: this one and {}",
+                        site.pages[other].file.display.display()
+                    ),
+                )
+                .with_file(&file.display)
+                .at_offset(&file.source, file.front_matter_offset + at)
+                .with_hint(
+                    "an organisation has one profile: merge the two files, or correct the value",
+                ),
+            );
+        };
+        match names.get(&key) {
+            Some(&other) => report(&format!("name `{}`", page.title), other, *title_at),
+            None => {
+                names.insert(key, *index);
+            }
+        }
+        if let (Some(id), Some(at)) = (&org.business_id, spots.business_id) {
+            match ids.get(id) {
+                Some(&other) => report(&format!("business id (Y-tunnus) `{id}`"), other, at),
+                None => {
+                    ids.insert(id.clone(), *index);
+                }
+            }
+        }
+    }
+}
+
+/// Indexes of pages with a profile, in Finnish alphabetical order of their names.
+pub fn profiles(site: &Site) -> Vec<usize> {
+    let mut list: Vec<usize> = (0..site.pages.len())
+        .filter(|&i| site.pages[i].organisation.is_some())
+        .collect();
+    list.sort_by(|&a, &b| finnish_cmp(&site.pages[a].title, &site.pages[b].title));
+    list
+}
+
+fn choice_name<'a>(choices: &'a [Choice], slug: &'a str) -> &'a str {
+    choices
+        .iter()
+        .find(|c| c.slug == slug)
+        .map_or(slug, |c| c.name.as_str())
+}
+
+/// Site path of the directory section (`jarjestot/`).
+fn directory_path(site: &Site, config: &OrganisationsConfig) -> String {
+    let file = format!("{}_index.md", content_prefix(config));
+    site.sections
+        .iter()
+        .find(|s| s.file.relative == file)
+        .map_or_else(|| content_prefix(config), |s| s.path.clone())
+}
+
+/// Where the generated directory pages live, under the directory section.
+struct Paths {
+    base: String,
+}
+
+impl Paths {
+    fn new(site: &Site, config: &OrganisationsConfig) -> Paths {
+        Paths {
+            base: directory_path(site, config),
+        }
+    }
+    fn category(&self, slug: &str) -> String {
+        format!("{}ryhmat/{slug}/", self.base)
+    }
+    fn area(&self, slug: &str) -> String {
+        format!("{}alueet/{slug}/", self.base)
+    }
+    fn volunteers(&self) -> String {
+        format!("{}vapaaehtoisille/", self.base)
+    }
+    fn statistics(&self) -> String {
+        format!("{}tilastot/", self.base)
+    }
+    fn json(&self) -> String {
+        format!("{}organisations.json", self.base)
+    }
+    fn csv(&self) -> String {
+        format!("{}organisations.csv", self.base)
+    }
+}
+
+/// Serialized for JSON-LD: safe inside `<script>` because `<`, `>` and `&` are escaped.
+fn script_safe_json(value: &Json) -> String {
+    serde_json::to_string(value)
+        .expect("serializable")
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+/// schema.org `NGO` description of a profile.
+fn json_ld(site: &Site, index: usize, org: &Organisation, config: &OrganisationsConfig) -> Json {
+    let page = &site.pages[index];
+    let mut ld = json!({
+        "@context": "https://schema.org",
+        "@type": "NGO",
+        "name": page.title,
+        "url": site.permalink(&page.path),
+        "areaServed": org.areas.iter().map(|a| json!({"@type": "Place", "name": choice_name(&config.areas, a)})).collect::<Vec<_>>(),
+    });
+    if let Some(d) = &page.meta.description {
+        ld["description"] = json!(d);
+    }
+    if let Some(e) = &org.email {
+        ld["email"] = json!(e);
+    }
+    if let Some(p) = &org.phone {
+        ld["telephone"] = json!(checks::phone(p).unwrap_or_else(|_| p.clone()));
+    }
+    if let Some(w) = &org.website {
+        ld["sameAs"] = json!(w);
+    }
+    if let Some(a) = &org.address {
+        let street = a.rsplit_once(',').map_or("", |(s, _)| s.trim());
+        let (code, town) = checks::postal_address(a).unwrap_or(("", ""));
+        ld["address"] = json!({"@type": "PostalAddress", "streetAddress": street, "postalCode": code, "addressLocality": town, "addressCountry": "FI"});
+    }
+    if let Some(id) = &org.business_id {
+        ld["identifier"] = json!({"@type": "PropertyValue", "propertyID": "Y-tunnus", "value": id});
+    }
+    if let Some(y) = org.founded {
+        ld["foundingDate"] = json!(y.to_string());
+    }
+    ld
+}
+
+/// A profile as templates see it (`page.organisation`): the typed fields plus display names,
+/// links and the JSON-LD script text.
+pub fn page_value(site: &Site, index: usize) -> Json {
+    let (Some(org), Some(config)) = (&site.pages[index].organisation, &site.config.organisations)
+    else {
+        return Json::Null;
+    };
+    let paths = Paths::new(site, config);
+    let mut v = serde_json::to_value(org).expect("serializable");
+    v["category_name"] = json!(choice_name(&config.categories, &org.category));
+    v["category_url"] = json!(site.url(&paths.category(&org.category)));
+    v["area_links"] = json!(org
+        .areas
+        .iter()
+        .map(|a| json!({"slug": a, "name": choice_name(&config.areas, a), "url": site.url(&paths.area(a))}))
+        .collect::<Vec<_>>());
+    v["phone_href"] = json!(org.phone.as_deref().and_then(|p| checks::phone(p).ok()));
+    for (i, c) in org.contacts.iter().enumerate() {
+        v["contacts"][i]["phone_href"] =
+            json!(c.phone.as_deref().and_then(|p| checks::phone(p).ok()));
+    }
+    v["logo_url"] = json!(
+        org.logo
+            .as_ref()
+            .map(|l| site.url(&logo_asset(&site.pages[index].file.relative, l)))
+    );
+    v["stale"] = json!(is_stale(org, today(), config.verified_max_age_months));
+    v["json_ld"] = json!(script_safe_json(&json_ld(site, index, org, config)));
+    v["directory_url"] = json!(site.url(&paths.base));
+    v
+}
+
+/// Adds `section.directory` (profiles grouped by category, filters, links) to the directory
+/// section's template data.
+pub fn decorate_section(site: &Site, index: usize, value: &mut Json) {
+    let Some(config) = &site.config.organisations else {
+        return;
+    };
+    if site.sections[index].file.relative != format!("{}_index.md", content_prefix(config)) {
+        return;
+    }
+    value["directory"] = pages::directory_value(site, config);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn staleness_uses_calendar_months() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+        let org = |v: &str| Organisation {
+            verified: Some(v.parse().unwrap()),
+            ..Default::default()
+        };
+        assert!(!is_stale(&org("2025-11-28"), today, 12));
+        assert!(is_stale(&org("2025-11-27"), today, 12));
+        assert!(is_stale(&Organisation::default(), today, 12));
+    }
+
+    #[test]
+    fn json_for_scripts_cannot_close_the_element() {
+        let s = script_safe_json(&json!({"name": "</script><script>alert(1)</script> & co"}));
+        assert!(!s.contains('<') && !s.contains('>') && !s.contains('&'));
+        let back: Json = serde_json::from_str(&s).unwrap();
+        assert_eq!(back["name"], "</script><script>alert(1)</script> & co");
+    }
+}
