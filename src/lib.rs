@@ -8,6 +8,7 @@
 #![warn(missing_docs, unreachable_pub)]
 
 pub mod check;
+pub mod clock;
 pub mod config;
 pub mod content;
 pub mod diagnostics;

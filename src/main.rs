@@ -93,17 +93,9 @@ enum CheckFormat {
 }
 
 fn check(args: CheckArgs) -> ExitCode {
-    // KUMPPANI_TODAY=YYYY-MM-DD pins the date freshness checks compare with (reproducible runs).
-    let today = match std::env::var("KUMPPANI_TODAY") {
-        Ok(text) => match chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d") {
-            Ok(d) => d,
-            Err(_) => {
-                return fail(&Error::from(kumppani::diagnostics::Diagnostic::usage(
-                    format!("KUMPPANI_TODAY=`{text}` is not a date (YYYY-MM-DD)"),
-                )));
-            }
-        },
-        Err(_) => chrono::Local::now().date_naive(),
+    let today = match kumppani::clock::today() {
+        Ok(d) => d,
+        Err(err) => return fail(&err),
     };
     let report = kumppani::check::run(&kumppani::check::CheckOptions {
         root: args.root,

@@ -40,6 +40,11 @@ pub struct MarkdownOptions {
 pub trait LinkResolver: Sync {
     /// The root-relative URL (including the base path) of a content file, if it exists.
     fn resolve(&self, content_path: &str) -> Option<String>;
+
+    /// Why a content file that exists on disk has no URL (e.g. it is an unpublished draft).
+    fn why_missing(&self, _content_path: &str) -> Option<String> {
+        None
+    }
 }
 
 /// One heading, nested into a table of contents.
@@ -329,12 +334,15 @@ fn link_open(
                 format!("<a href=\"{}\"{title_attr}>", escape_html(&href))
             }
             None => {
-                out.problems.push(
-                    Diagnostic::error("broken-link", format!("link to a missing page `@/{file}`"))
-                        .with_file(at.file)
-                        .at_offset(at.source, offset)
+                let problem = match links.why_missing(file) {
+                    Some(why) => Diagnostic::error("broken-link", format!("link to `@/{file}`, {why}")).with_hint(
+                        "remove `draft = true` from the page when it is ready (or build with --drafts), or remove the link until then",
+                    ),
+                    None => Diagnostic::error("broken-link", format!("link to a missing page `@/{file}`"))
                         .with_hint("internal links name a file under content/, e.g. [Avustukset](@/jarjestotyon-rakenne/yhdistysavustukset.md); check the path and the file name"),
-                );
+                };
+                out.problems
+                    .push(problem.with_file(at.file).at_offset(at.source, offset));
                 format!("<a href=\"#\"{title_attr}>")
             }
         };

@@ -532,7 +532,7 @@ fn register(
     );
 
     tera.register_function("now", |_: Kwargs, _: &State| -> String {
-        chrono::Local::now().date_naive().to_string()
+        crate::clock::today_or_system().to_string()
     });
 
     tera.register_filter(

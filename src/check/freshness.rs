@@ -12,7 +12,9 @@ pub const STATEMENT_MAX_AGE_MONTHS: u32 = 12;
 
 /// All date findings of the site, compared with `today`.
 pub fn check(site: &Site, today: NaiveDate) -> Vec<Diagnostic> {
-    let mut findings = organisations(site, today);
+    // Stale organisation profiles are warnings of the loader (organisations module), reported
+    // by check like every other loader finding.
+    let mut findings = Vec::new();
     findings.extend(accessibility_statement(site, today));
     findings.extend(stale_pages(site, today));
     findings
@@ -30,15 +32,6 @@ fn parse_date(text: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(text.get(..10).unwrap_or(text), "%Y-%m-%d").ok()
 }
 
-/// A date written as a TOML date or a `"YYYY-MM-DD"` string.
-fn date_of(value: &toml::Value) -> Option<NaiveDate> {
-    match value {
-        toml::Value::String(s) => parse_date(s),
-        toml::Value::Datetime(d) => parse_date(&d.to_string()),
-        _ => None,
-    }
-}
-
 /// A date from `[extra]`: a string, or a TOML date (which arrives as a one-field object).
 fn extra_date(value: &serde_json::Value) -> Option<NaiveDate> {
     match value {
@@ -46,45 +39,6 @@ fn extra_date(value: &serde_json::Value) -> Option<NaiveDate> {
         serde_json::Value::Object(m) if m.len() == 1 => parse_date(m.values().next()?.as_str()?),
         _ => None,
     }
-}
-
-fn organisations(site: &Site, today: NaiveDate) -> Vec<Diagnostic> {
-    let Some(org) = &site.config.organisations else {
-        return vec![];
-    };
-    let max_age = org.verified_max_age_months;
-    let limit = cutoff(today, max_age);
-    let mut findings = Vec::new();
-    for page in &site.pages {
-        let Some(table) = &page.meta.organisation else {
-            continue;
-        };
-        let finding = match table.get("verified") {
-            None => Diagnostic::warning(
-                "organisation-unverified",
-                "the organisation profile has no `verified` date",
-            )
-            .with_hint(format!(
-                "confirm the details with the organisation, then add verified = \"{today}\" under [organisation]"
-            )),
-            Some(value) => match date_of(value) {
-                // A malformed date is the directory's validation to report.
-                None => continue,
-                Some(d) if d >= limit => continue,
-                Some(d) => Diagnostic::warning(
-                    "organisation-stale",
-                    format!(
-                        "the organisation's details were last confirmed on {d}, more than {max_age} months ago"
-                    ),
-                )
-                .with_hint(format!(
-                    "confirm the details with the organisation, then set verified = \"{today}\""
-                )),
-            },
-        };
-        findings.push(at_key(finding, &page.file, "verified"));
-    }
-    findings
 }
 
 fn accessibility_statement(site: &Site, today: NaiveDate) -> Vec<Diagnostic> {

@@ -18,7 +18,6 @@ use crate::content::{FrontMatter, LoadOptions, Site, SourceFile};
 use crate::diagnostics::{Diagnostic, Kind, Severity, sort};
 use crate::markdown::Rendered;
 use chrono::NaiveDate;
-use std::collections::HashSet;
 use std::path::PathBuf;
 
 /// What `kumppani check` was asked to do.
@@ -105,48 +104,9 @@ pub fn run(options: &CheckOptions) -> Report {
         report.findings.extend(findings);
         report.external_links = Some(checked);
     }
-    explain_links_to_unloaded_files(&options.root, &mut report.findings);
     sort(&mut report.findings);
     report.findings.dedup();
     report
-}
-
-/// A file that exists but is not part of the site makes links to it look broken: it has
-/// errors of its own (fix those instead of the links) or it is an unpublished draft.
-fn explain_links_to_unloaded_files(root: &std::path::Path, findings: &mut [Diagnostic]) {
-    let files_with_errors: HashSet<PathBuf> = findings
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .filter_map(|d| d.file.clone())
-        .collect();
-    for d in findings.iter_mut().filter(|d| d.code == "broken-link") {
-        let Some(target) = d
-            .message
-            .split('`')
-            .nth(1)
-            .and_then(|t| t.strip_prefix("@/"))
-            .map(str::to_string)
-        else {
-            continue;
-        };
-        let display = PathBuf::from("content").join(&target);
-        if !root.join(&display).is_file() {
-            continue;
-        }
-        if files_with_errors.contains(&display) {
-            d.message = format!("link to `@/{target}`, a file that has errors and was left out");
-            d.hint = Some(format!(
-                "{} exists but could not be read: fix the errors reported for it first",
-                display.display()
-            ));
-        } else {
-            d.message = format!("link to `@/{target}`, a draft that is not published");
-            d.hint = Some(
-                "remove `draft = true` from the page when it is ready, or remove the link until then"
-                    .into(),
-            );
-        }
-    }
 }
 
 /// Renders into a private temporary folder (removed afterwards) and crawls the result.

@@ -74,9 +74,10 @@ pub fn load_collecting(
         .collect();
     let mut files = Vec::new();
     let mut unreadable = Vec::new();
+    let mut drafts = Vec::new();
     for (p, (_, rel)) in parsed.into_iter().zip(&markdown_files) {
         match p {
-            Ok(p) if p.meta.draft && !options.drafts => {}
+            Ok(p) if p.meta.draft && !options.drafts => drafts.push(p.file.relative),
             Ok(p) => files.push(p),
             Err(errs) => {
                 problems.extend(errs);
@@ -103,7 +104,7 @@ pub fn load_collecting(
 
     let mut site = assemble(root, config, files, &mut problems);
     site.assets = assets;
-    render_markdown(&mut site, &unreadable, &mut problems);
+    render_markdown(&mut site, &unreadable, &drafts, &mut problems);
     check_anchors(&site, &mut problems);
     order(&mut site);
     build_taxonomies(&mut site, &mut problems);
@@ -375,17 +376,30 @@ fn dir_path(
 
 struct Resolver<'a> {
     urls: HashMap<&'a str, String>,
+    drafts: HashSet<&'a str>,
 }
 
 impl LinkResolver for Resolver<'_> {
     fn resolve(&self, content_path: &str) -> Option<String> {
         self.urls.get(content_path).cloned()
     }
+
+    fn why_missing(&self, content_path: &str) -> Option<String> {
+        self.drafts
+            .contains(content_path)
+            .then(|| "a draft that is not published".to_string())
+    }
 }
 
 /// Renders every body in parallel, resolving `@/` links.
 /// `unreadable` files failed to parse: links to them are not reported again as broken.
-fn render_markdown(site: &mut Site, unreadable: &[String], problems: &mut Vec<Diagnostic>) {
+/// `drafts` were left out: links to them say so.
+fn render_markdown(
+    site: &mut Site,
+    unreadable: &[String],
+    drafts: &[String],
+    problems: &mut Vec<Diagnostic>,
+) {
     let options = MarkdownOptions {
         smart_punctuation: site.config.markdown.smart_punctuation,
         finnish_quotes: site.config.language.starts_with("fi"),
@@ -410,7 +424,10 @@ fn render_markdown(site: &mut Site, unreadable: &[String], problems: &mut Vec<Di
         })
         .chain(unreadable.iter().map(|f| (f.as_str(), "#".to_string())))
         .collect();
-    let resolver = Resolver { urls };
+    let resolver = Resolver {
+        urls,
+        drafts: drafts.iter().map(String::as_str).collect(),
+    };
     let render_one = |file: &SourceFile| {
         // Organisation profiles may one day come from the associations themselves: no raw HTML.
         let trusted = untrusted_prefix

@@ -89,9 +89,9 @@ fn content_prefix(config: &OrganisationsConfig) -> String {
     format!("{}/", config.section.trim_matches('/'))
 }
 
-/// Today's date; profiles' dates are compared with it.
+/// Today's date (or `KUMPPANI_TODAY`); profiles' dates are compared with it.
 pub fn today() -> NaiveDate {
-    chrono::Local::now().date_naive()
+    crate::clock::today_or_system()
 }
 
 /// Whether a profile was confirmed longer ago than the configured limit (or never).
