@@ -6,6 +6,8 @@ use kumppani::diagnostics::Error;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod serve_cli;
+
 /// Builds the association and volunteer hub website from Markdown files.
 ///
 /// Typical day: edit a file in content/, look at the preview in the browser (`kumppani serve`),
@@ -21,6 +23,8 @@ struct Cli {
 enum Command {
     /// Build the website into public/ (the old public/ is kept if anything fails)
     Build(BuildArgs),
+    /// Preview the site in the browser; it updates by itself when you save a file
+    Serve(ServeArgs),
     /// Create a new, minimal site in a new folder
     Init {
         /// The folder to create
@@ -45,6 +49,25 @@ struct BuildArgs {
     /// Print how long each step took
     #[arg(long, short)]
     verbose: bool,
+}
+
+#[derive(clap::Args)]
+pub(crate) struct ServeArgs {
+    /// The site's folder, the one with config.toml
+    #[arg(long, short, default_value = ".")]
+    root: PathBuf,
+    /// Network address to listen on; other than 127.0.0.1 makes the preview visible to others
+    #[arg(long, short, default_value = "127.0.0.1")]
+    interface: std::net::IpAddr,
+    /// Port to listen on (the next free one is used if it is taken)
+    #[arg(long, short, default_value_t = 1111)]
+    port: u16,
+    /// Also show pages marked draft = true
+    #[arg(long)]
+    drafts: bool,
+    /// Open the preview in the web browser
+    #[arg(long)]
+    open: bool,
 }
 
 fn fail(err: &Error) -> ExitCode {
@@ -90,6 +113,7 @@ fn main() -> ExitCode {
                 Err(err) => fail(&err),
             }
         }
+        Command::Serve(args) => serve_cli::run(args),
         Command::Init { dir } => match kumppani::init::init(&dir) {
             Ok(()) => {
                 println!(
