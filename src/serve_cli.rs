@@ -11,8 +11,13 @@ use std::sync::Arc;
 pub(crate) fn run(args: ServeArgs) -> ExitCode {
     // Ctrl-C must reach the main thread so the server can end its streams and threads and drop
     // its private build folder instead of being killed midway through a rebuild.
+    // A second Ctrl-C leaves at once, without waiting for a long rebuild to finish.
     let (stop_tx, stop_rx) = std::sync::mpsc::channel();
+    let pressed = std::sync::atomic::AtomicBool::new(false);
     if let Err(e) = ctrlc::set_handler(move || {
+        if pressed.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            std::process::exit(130);
+        }
         let _ = stop_tx.send(());
     }) {
         eprintln!("warning: Ctrl-C will not stop the server cleanly: {e}");

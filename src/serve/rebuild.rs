@@ -43,6 +43,8 @@ pub struct RebuildReport {
     pub warnings: Vec<Diagnostic>,
     /// Load plus render plus reading back.
     pub took: Duration,
+    /// Time per pipeline step.
+    pub timings: Timings,
 }
 
 /// Keeps the last good site and its files, and turns edits into new files.
@@ -99,40 +101,45 @@ impl Rebuilder {
         let mut timings = Timings::default();
         let base_url = self.base_url()?;
         let site = load(&self.root, Some(&base_url), self.drafts, &mut timings)?;
-        let (kind, reason, selection) = match (&self.last, content_only) {
+        let (kind, reason, selection) = timings.time("plan", || match (&self.last, content_only) {
             (Some((old, _)), true) => match plan(old, &site) {
                 Plan::Nothing => (RebuildKind::Unchanged, None, None),
                 Plan::Full(why) => (RebuildKind::Full, Some(why), Some(Selection::All)),
                 Plan::Partial(s) => (RebuildKind::Partial, None, Some(s)),
             },
             _ => (RebuildKind::Full, None, Some(Selection::All)),
-        };
+        });
+        let pages = site.pages.len() + site.sections.len();
+        let warnings = site.warnings.clone();
         let mut written = Vec::new();
         if let Some(selection) = selection {
             let fresh = render_to_memory(&site, &selection, &mut timings)?;
-            written = fresh.keys().cloned().collect();
+            written = timings.time("list written files", || fresh.keys().cloned().collect());
             written.sort();
-            let files = match (&self.last, kind) {
+            let files = timings.time("merge into served files", || match (&self.last, kind) {
                 (Some((_, old)), RebuildKind::Partial) => {
                     let mut files = Files::clone(old);
                     files.extend(fresh);
                     files
                 }
                 _ => fresh,
-            };
-            self.last = Some((site.clone(), Arc::new(files)));
+            });
+            let previous = self.last.replace((site, Arc::new(files)));
+            // Freeing a big site takes a while; do it off the path to the browser's reload.
+            std::thread::spawn(move || drop(previous));
         } else if let Some((_, files)) = self.last.take() {
             // Keep the served files, but remember the new load (same outputs, new sources).
-            self.last = Some((site.clone(), files));
+            self.last = Some((site, files));
         }
         self.full_pending = false;
         Ok(RebuildReport {
             kind,
             reason,
             written,
-            pages: site.pages.len() + site.sections.len(),
-            warnings: site.warnings,
+            pages,
+            warnings,
             took: start.elapsed(),
+            timings,
         })
     }
 }
@@ -141,7 +148,7 @@ impl Rebuilder {
 fn render_to_memory(site: &Site, selection: &Selection, timings: &mut Timings) -> Result<Files> {
     let dir = PrivateDir::new()?;
     render_site_selected(site, &dir.0, true, selection, timings)?;
-    read_tree(&dir.0)
+    timings.time("read into memory", || read_tree(&dir.0))
 }
 
 fn read_tree(dir: &Path) -> Result<Files> {
