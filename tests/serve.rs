@@ -735,3 +735,61 @@ fn served_site_equals_a_fresh_build_after_a_sequence_of_edits() {
         "serve must not write public/"
     );
 }
+
+#[test]
+fn command_line_prints_the_url_and_stops_cleanly_on_ctrl_c() {
+    use std::io::BufRead;
+    let (_tmp, root) = fixture();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kumppani"))
+        .args(["serve", "--port", "0", "--root"])
+        .arg(&root)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    while !line.contains("Preview at") {
+        line.clear();
+        assert!(stdout.read_line(&mut line).unwrap() > 0, "no URL printed");
+    }
+    let url = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap();
+    let rest = url
+        .strip_prefix("http://127.0.0.1:")
+        .expect("loopback by default");
+    let port: u16 = rest.split('/').next().unwrap().parse().unwrap();
+    assert!(rest.ends_with("/jarjestot/"), "{url}");
+    let addr: SocketAddr = ([127, 0, 0, 1], port).into();
+    let _tab = TcpStream::connect(addr).and_then(|mut s| {
+        write!(
+            s,
+            "GET /jarjestot/__kumppani/events HTTP/1.1\r\nHost: x\r\n\r\n"
+        )
+        .map(|_| s)
+    });
+    assert_eq!(request(addr, "GET", "/jarjestot/").status, 200);
+    let interrupted = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(interrupted.success());
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > PATIENCE {
+            let _ = child.kill();
+            panic!("the server did not stop on Ctrl-C");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success(), "exit status {status}");
+    let mut rest = String::new();
+    stdout.read_to_string(&mut rest).unwrap();
+    assert!(rest.contains("Stopping the preview server."), "{rest}");
+    assert!(!root.join("public").exists());
+}
