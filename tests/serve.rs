@@ -793,3 +793,33 @@ fn command_line_prints_the_url_and_stops_cleanly_on_ctrl_c() {
     assert!(rest.contains("Stopping the preview server."), "{rest}");
     assert!(!root.join("public").exists());
 }
+
+#[test]
+fn templates_that_look_up_other_pages_get_full_rebuilds() {
+    let (_tmp, root) = fixture();
+    let theme_page = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/kumppani/templates/page.html"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    std::fs::write(
+        root.join("templates/page.html"),
+        theme_page.replace(
+            "{% block content %}",
+            "{% block content %}{% set uutiset = get_section(path=\"uutiset/_index.md\") %}\
+             <p>Uutisia:{% for p in uutiset.pages %} {{ p.title }};{% endfor %}</p>",
+        ),
+    )
+    .unwrap();
+    let server = serve(&root);
+    assert!(get(&server, "tietoa/yhteystiedot/").text().contains("Toinen uutinen;"));
+    edit(&root.join("content/uutiset/toka.md"), "Toinen uutinen", "Vaihtunut otsikko");
+    // A page outside the edited page's section lists it through get_section: it must update.
+    wait_until("the other section's page shows the new title", || {
+        get(&server, "tietoa/yhteystiedot/").text().contains("Vaihtunut otsikko;")
+    });
+    let report = server.last_build().unwrap().unwrap();
+    assert_eq!(report.kind, RebuildKind::Full);
+    assert!(report.reason.unwrap().contains("get_section"));
+    assert_served_equals_built(&server, &root);
+}

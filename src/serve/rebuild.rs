@@ -1,7 +1,7 @@
 //! Building the preview: the whole pipeline into a private temporary folder whose files are then
 //! held in memory, so `public/` is never touched and requests never read the disk.
 
-use super::plan::{Plan, plan};
+use super::plan::{Plan, plan, templates_look_up_pages};
 use crate::config::Config;
 use crate::content::Site;
 use crate::diagnostics::{Diagnostic, Result};
@@ -56,6 +56,8 @@ pub struct Rebuilder {
     last: Option<(Site, Arc<Files>)>,
     /// A change that needs a full render failed to build: render everything until one works.
     full_pending: bool,
+    /// Templates pull in other pages (see [`templates_look_up_pages`]): no partial renders.
+    lookups: bool,
 }
 
 impl Rebuilder {
@@ -67,6 +69,7 @@ impl Rebuilder {
             origin: origin.trim_end_matches('/').to_string(),
             last: None,
             full_pending: false,
+            lookups: false,
         }
     }
 
@@ -105,10 +108,19 @@ impl Rebuilder {
             (Some((old, _)), true) => match plan(old, &site) {
                 Plan::Nothing => (RebuildKind::Unchanged, None, None),
                 Plan::Full(why) => (RebuildKind::Full, Some(why), Some(Selection::All)),
+                Plan::Partial(_) if self.lookups => (
+                    RebuildKind::Full,
+                    Some("a template looks up other pages with get_page or get_section"),
+                    Some(Selection::All),
+                ),
                 Plan::Partial(s) => (RebuildKind::Partial, None, Some(s)),
             },
             _ => (RebuildKind::Full, None, Some(Selection::All)),
         });
+        if !content_only || self.last.is_none() {
+            // Templates only change with a full rebuild: look at them again then.
+            self.lookups = timings.time("scan templates", || templates_look_up_pages(&site));
+        }
         let pages = site.pages.len() + site.sections.len();
         let warnings = site.warnings.clone();
         let mut written = Vec::new();
