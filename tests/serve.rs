@@ -689,6 +689,24 @@ fn served_site_equals_a_fresh_build_after_a_sequence_of_edits() {
     );
     assert_served_equals_built(&server, &root);
     step(
+        "a save by delete and create",
+        &|| {
+            let page = news.join("kolmas.md");
+            let text = std::fs::read_to_string(&page).unwrap();
+            std::fs::remove_file(&page).unwrap();
+            std::fs::write(
+                &page,
+                text.replace("Kolmannen uutisen teksti.", "Luotu uudelleen."),
+            )
+            .unwrap();
+        },
+        &|| {
+            get(&server, "uutiset/kolmas/")
+                .text()
+                .contains("Luotu uudelleen.")
+        },
+    );
+    step(
         "a new tag",
         &|| {
             edit(
@@ -812,11 +830,21 @@ fn templates_that_look_up_other_pages_get_full_rebuilds() {
     )
     .unwrap();
     let server = serve(&root);
-    assert!(get(&server, "tietoa/yhteystiedot/").text().contains("Toinen uutinen;"));
-    edit(&root.join("content/uutiset/toka.md"), "Toinen uutinen", "Vaihtunut otsikko");
+    assert!(
+        get(&server, "tietoa/yhteystiedot/")
+            .text()
+            .contains("Toinen uutinen;")
+    );
+    edit(
+        &root.join("content/uutiset/toka.md"),
+        "Toinen uutinen",
+        "Vaihtunut otsikko",
+    );
     // A page outside the edited page's section lists it through get_section: it must update.
     wait_until("the other section's page shows the new title", || {
-        get(&server, "tietoa/yhteystiedot/").text().contains("Vaihtunut otsikko;")
+        get(&server, "tietoa/yhteystiedot/")
+            .text()
+            .contains("Vaihtunut otsikko;")
     });
     let report = server.last_build().unwrap().unwrap();
     assert_eq!(report.kind, RebuildKind::Full);
