@@ -70,10 +70,11 @@ fn main() {
     let base = server.url();
     let base_path = &base[base.find("://").unwrap() + 3..];
     let base_path = &base_path[base_path.find('/').unwrap()..];
-    let page_url = format!(
-        "{base_path}{}/",
-        page_rel.trim_end_matches(".md").trim_end_matches("/index")
-    );
+    // `a/b.md` is served at `a/b/`, a section's `a/_index.md` at `a/`.
+    let page_url = match page_rel.strip_suffix("_index.md") {
+        Some(dir) => format!("{base_path}{dir}"),
+        None => format!("{base_path}{}/", page_rel.trim_end_matches(".md")),
+    };
 
     let mut events = TcpStream::connect(server.addr()).unwrap();
     write!(
