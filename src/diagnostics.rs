@@ -128,6 +128,23 @@ impl Diagnostic {
         self
     }
 
+    /// The offending source line with its number and a caret under the column
+    /// (`2 | title = x` / `  |         ^`), as printed under the location.
+    pub fn excerpt(&self) -> Option<String> {
+        let text = self.source_line.as_ref()?;
+        let number = self.line.to_string();
+        let mut out = format!("{number} | {text}");
+        if self.column > 0 {
+            let caret_pad: String = text
+                .chars()
+                .take(self.column - 1)
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            out.push_str(&format!("\n{} | {caret_pad}^", " ".repeat(number.len())));
+        }
+        Some(out)
+    }
+
     /// `file:line:col` as printed to humans.
     pub fn location(&self) -> String {
         match &self.file {
@@ -149,19 +166,9 @@ impl fmt::Display for Diagnostic {
         if !location.is_empty() {
             writeln!(f, "  --> {location}")?;
         }
-        if let Some(text) = &self.source_line {
-            let number = self.line.to_string();
-            let pad = " ".repeat(number.len());
-            writeln!(f, "{pad} |")?;
-            writeln!(f, "{number} | {text}")?;
-            if self.column > 0 {
-                let caret_pad: String = text
-                    .chars()
-                    .take(self.column - 1)
-                    .map(|c| if c == '\t' { '\t' } else { ' ' })
-                    .collect();
-                writeln!(f, "{pad} | {caret_pad}^")?;
-            }
+        if let Some(excerpt) = self.excerpt() {
+            writeln!(f, "{} |", " ".repeat(self.line.to_string().len()))?;
+            writeln!(f, "{excerpt}")?;
         }
         if let Some(hint) = &self.hint {
             writeln!(f, "  = help: {hint}")?;

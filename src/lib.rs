@@ -17,6 +17,7 @@ pub mod markdown;
 pub mod organisations;
 pub mod output;
 pub mod render;
+pub mod serve;
 pub mod text;
 pub mod theme;
 pub mod toml_schema;
@@ -24,7 +25,7 @@ pub mod toml_schema;
 use crate::config::Config;
 use crate::content::{LoadOptions, Site};
 use crate::diagnostics::{Diagnostic, Result};
-use crate::output::Writer;
+use crate::output::{Selection, Writer};
 use crate::render::Renderer;
 use crate::theme::Theme;
 use std::path::{Path, PathBuf};
@@ -93,6 +94,19 @@ pub fn load(
 
 /// Renders a loaded site into `dir` (which must exist and be empty).
 pub fn render_site(site: &Site, dir: &Path, serve_mode: bool, timings: &mut Timings) -> Result<()> {
+    render_site_selected(site, dir, serve_mode, &Selection::All, timings)
+}
+
+/// Like [`render_site`], but renders only the `selected` pages, sections and taxonomy pages (the
+/// preview server's incremental rebuild); every whole-site step (static files, 404, aliases,
+/// feeds, sitemap, indexes) still runs in full because it is cheap and lists everything.
+pub fn render_site_selected(
+    site: &Site,
+    dir: &Path,
+    serve_mode: bool,
+    selected: &Selection,
+    timings: &mut Timings,
+) -> Result<()> {
     let theme = timings.time("read theme", || Theme::load(&site.root, &site.config.theme))?;
     let writer = Writer::new(dir);
     let css_name = timings.time("copy static files", || {
@@ -103,10 +117,10 @@ pub fn render_site(site: &Site, dir: &Path, serve_mode: bool, timings: &mut Timi
         Renderer::new(site, &theme, &css_url, serve_mode)
     })?;
     let mut sitemap = timings.time("render pages", || {
-        output::render_content(site, &renderer, &writer)
+        output::render_content(site, &renderer, &writer, selected)
     })?;
     sitemap.extend(timings.time("render taxonomies", || {
-        output::render_taxonomies(site, &renderer, &writer)
+        output::render_taxonomies(site, &renderer, &writer, selected)
     })?);
     sitemap.extend(timings.time("render organisation directory", || {
         organisations::render_directory(site, &renderer, &writer, &theme)

@@ -6,6 +6,8 @@ use kumppani::diagnostics::Error;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod serve_cli;
+
 /// Builds the association and volunteer hub website from Markdown files.
 ///
 /// Typical day: edit a file in content/, look at the preview in the browser (`kumppani serve`),
@@ -26,6 +28,8 @@ enum Command {
         after_help = "Exit codes: 0 no problems (or only warnings, without --strict), 1 problems found, 2 usage or I/O error.\nKUMPPANI_TODAY=YYYY-MM-DD sets the date the freshness checks compare with."
     )]
     Check(CheckArgs),
+    /// Preview the site in the browser; it updates by itself when you save a file
+    Serve(ServeArgs),
     /// Create a new, minimal site in a new folder
     Init {
         /// The folder to create
@@ -110,6 +114,25 @@ fn check(args: CheckArgs) -> ExitCode {
     ExitCode::from(report.exit_code(args.strict))
 }
 
+#[derive(clap::Args)]
+pub(crate) struct ServeArgs {
+    /// The site's folder, the one with config.toml
+    #[arg(long, short, default_value = ".")]
+    root: PathBuf,
+    /// Network address to listen on; other than 127.0.0.1 makes the preview visible to others
+    #[arg(long, short, default_value = "127.0.0.1")]
+    interface: std::net::IpAddr,
+    /// Port to listen on (the next free one is used if it is taken)
+    #[arg(long, short, default_value_t = 1111)]
+    port: u16,
+    /// Also show pages marked draft = true
+    #[arg(long)]
+    drafts: bool,
+    /// Open the preview in the web browser
+    #[arg(long)]
+    open: bool,
+}
+
 fn fail(err: &Error) -> ExitCode {
     eprintln!("{}", err.render());
     ExitCode::from(err.exit_code() as u8)
@@ -154,6 +177,7 @@ fn main() -> ExitCode {
             }
         }
         Command::Check(args) => check(args),
+        Command::Serve(args) => serve_cli::run(args),
         Command::Init { dir } => match kumppani::init::init(&dir) {
             Ok(()) => {
                 println!(

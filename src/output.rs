@@ -24,6 +24,60 @@ pub struct SitemapEntry {
     pub lastmod: Option<chrono::NaiveDate>,
 }
 
+/// Which per-page outputs a render writes. Whole-site outputs (sitemap, feeds, 404, aliases, …)
+/// ignore it: they are cheap and must always list everything.
+#[derive(Debug, Clone, Default)]
+pub enum Selection {
+    /// Every page, section and taxonomy page (`kumppani build`).
+    #[default]
+    All,
+    /// Only these (the preview server's incremental rebuild).
+    Only {
+        /// Indexes into `Site::pages`.
+        pages: HashSet<usize>,
+        /// Indexes into `Site::sections`.
+        sections: HashSet<usize>,
+        /// Taxonomy indexes whose list page is rendered.
+        taxonomies: HashSet<usize>,
+        /// (taxonomy, term) indexes whose term page is rendered.
+        terms: HashSet<(usize, usize)>,
+    },
+}
+
+impl Selection {
+    /// Whether page `i` is rendered.
+    pub fn page(&self, i: usize) -> bool {
+        match self {
+            Selection::All => true,
+            Selection::Only { pages, .. } => pages.contains(&i),
+        }
+    }
+
+    /// Whether section `i` is rendered.
+    pub fn section(&self, i: usize) -> bool {
+        match self {
+            Selection::All => true,
+            Selection::Only { sections, .. } => sections.contains(&i),
+        }
+    }
+
+    /// Whether the list page of taxonomy `t` is rendered.
+    pub fn taxonomy(&self, t: usize) -> bool {
+        match self {
+            Selection::All => true,
+            Selection::Only { taxonomies, .. } => taxonomies.contains(&t),
+        }
+    }
+
+    /// Whether the page of term `term` of taxonomy `t` is rendered.
+    pub fn term(&self, t: usize, term: usize) -> bool {
+        match self {
+            Selection::All => true,
+            Selection::Only { terms, .. } => terms.contains(&(t, term)),
+        }
+    }
+}
+
 /// Writes files under a root directory, creating folders as needed.
 pub struct Writer {
     root: PathBuf,
@@ -235,19 +289,26 @@ fn gather(results: Vec<std::result::Result<(), Error>>) -> Result<()> {
     }
 }
 
-/// Renders and writes every page and section in parallel.
+/// Renders and writes every selected page and section in parallel; the sitemap entries cover all.
 pub fn render_content(
     site: &Site,
     renderer: &Renderer,
     writer: &Writer,
+    selected: &Selection,
 ) -> Result<Vec<SitemapEntry>> {
     let pages = (0..site.pages.len()).into_par_iter().map(|i| {
+        if !selected.page(i) {
+            return Ok(());
+        }
         let html = renderer.render_page(site, i)?;
         writer
             .write_page(&site.pages[i].path, &html)
             .map_err(Error::from)
     });
     let sections = (0..site.sections.len()).into_par_iter().map(|i| {
+        if !selected.section(i) {
+            return Ok(());
+        }
         let html = renderer.render_section(site, i)?;
         writer
             .write_page(&site.sections[i].path, &html)
@@ -270,15 +331,16 @@ pub fn render_content(
     Ok(entries)
 }
 
-/// Taxonomy list and term pages.
+/// Taxonomy list and term pages (the selected ones); the sitemap entries cover all.
 pub fn render_taxonomies(
     site: &Site,
     renderer: &Renderer,
     writer: &Writer,
+    selected: &Selection,
 ) -> Result<Vec<SitemapEntry>> {
     let mut entries = Vec::new();
     let mut results = Vec::new();
-    for taxonomy in &site.taxonomies {
+    for (t, taxonomy) in site.taxonomies.iter().enumerate() {
         let tax_path = format!("{}/", taxonomy.name);
         let term_value = |t: &crate::content::Term| {
             let pages: Vec<&serde_json::Value> =
@@ -297,25 +359,29 @@ pub fn render_taxonomies(
         let mut ctx = renderer.base_context(site, &tax_path, None);
         ctx.insert("taxonomy", &tax_value);
         ctx.insert("terms", &terms);
-        results.push(
-            renderer
-                .render("taxonomy_list.html", &ctx, None)
-                .and_then(|h| writer.write_page(&tax_path, &h).map_err(Error::from)),
-        );
+        if selected.taxonomy(t) {
+            results.push(
+                renderer
+                    .render("taxonomy_list.html", &ctx, None)
+                    .and_then(|h| writer.write_page(&tax_path, &h).map_err(Error::from)),
+            );
+        }
         entries.push(SitemapEntry {
             path: tax_path.clone(),
             lastmod: None,
         });
-        for (term, value) in taxonomy.terms.iter().zip(&terms) {
+        for (i, (term, value)) in taxonomy.terms.iter().zip(&terms).enumerate() {
             let path = format!("{tax_path}{}/", term.slug);
-            let mut ctx = renderer.base_context(site, &path, None);
-            ctx.insert("taxonomy", &tax_value);
-            ctx.insert("term", value);
-            results.push(
-                renderer
-                    .render("taxonomy_single.html", &ctx, None)
-                    .and_then(|h| writer.write_page(&path, &h).map_err(Error::from)),
-            );
+            if selected.term(t, i) {
+                let mut ctx = renderer.base_context(site, &path, None);
+                ctx.insert("taxonomy", &tax_value);
+                ctx.insert("term", value);
+                results.push(
+                    renderer
+                        .render("taxonomy_single.html", &ctx, None)
+                        .and_then(|h| writer.write_page(&path, &h).map_err(Error::from)),
+                );
+            }
             let lastmod = term
                 .pages
                 .iter()

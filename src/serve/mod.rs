@@ -1,0 +1,356 @@
+//! `kumppani serve`: the preview server.
+//!
+//! The site is built for the server's own address (`http://127.0.0.1:PORT` plus the configured
+//! sub-path, so a site under `/jarjestot/` previews exactly as deployed) into a private
+//! temporary folder, read into memory and served from there; `public/` is never touched. A
+//! watcher rebuilds on every save (only the changed pages and what lists them when just
+//! Markdown changed), and open pages reload through Server-Sent Events. A failed rebuild keeps
+//! the last good site and lays the error over every page until the next good build.
+//!
+//! Threads: tiny_http reads connections on its own threads; a fixed pool of workers answers
+//! requests from the in-memory snapshot; each live-reload stream gets a thread of its own so
+//! open tabs never take workers; one builder thread watches and rebuilds.
+
+mod error_page;
+pub mod http;
+pub mod plan;
+pub mod rebuild;
+mod reload;
+pub mod watch;
+
+use crate::diagnostics::{Diagnostic, Error, Result};
+use rebuild::{Files, RebuildKind, RebuildReport, Rebuilder};
+use reload::Reloader;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+/// Request workers. Requests are answered from memory, so a few threads keep up with many
+/// connections; tiny_http queues the rest.
+const WORKERS: usize = 8;
+
+/// How many ports after a busy one are tried when `next_free_port` is set.
+const PORT_TRIES: u16 = 20;
+
+/// What `kumppani serve` was asked to do.
+#[derive(Clone)]
+pub struct ServeOptions {
+    /// The site's folder (holds `config.toml`).
+    pub root: PathBuf,
+    /// The address to listen on (127.0.0.1 unless asked otherwise).
+    pub interface: IpAddr,
+    /// The port; 0 picks a free one.
+    pub port: u16,
+    /// If the port is busy, try the next ones instead of failing.
+    pub next_free_port: bool,
+    /// Include drafts.
+    pub drafts: bool,
+    /// Told about every rebuild (the command line prints them).
+    pub on_event: Option<Logger>,
+}
+
+impl Default for ServeOptions {
+    fn default() -> Self {
+        ServeOptions {
+            root: PathBuf::from("."),
+            interface: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            port: 1111,
+            next_free_port: true,
+            drafts: false,
+            on_event: None,
+        }
+    }
+}
+
+/// Receives rebuild events.
+pub type Logger = Arc<dyn Fn(&ServeEvent) + Send + Sync>;
+
+/// Something the server did that its user should hear about.
+#[derive(Debug, Clone)]
+pub enum ServeEvent {
+    /// A (re)build succeeded; browsers were told to reload unless nothing changed.
+    Built(RebuildReport),
+    /// A (re)build failed; the last good site stays served with the error over it.
+    Failed(Error),
+}
+
+/// What is served right now: the last good files and, after a failed rebuild, the error.
+pub struct Snapshot {
+    /// The last good build's files (`None` before the first good build).
+    pub files: Option<Arc<Files>>,
+    /// The site's base path (`/jarjestot/`).
+    pub base_path: String,
+    /// Error overlay HTML, put on every HTML page while the last rebuild failed.
+    pub error: Option<String>,
+    /// A whole error page, when there is no good build to lay the overlay on.
+    pub error_page: Option<String>,
+}
+
+struct Shared {
+    snapshot: RwLock<Arc<Snapshot>>,
+    reloader: Arc<Reloader>,
+    stop: AtomicBool,
+    status: Mutex<Status>,
+}
+
+#[derive(Default)]
+struct Status {
+    builds: u64,
+    last: Option<std::result::Result<RebuildReport, Error>>,
+}
+
+/// A running preview server; stops when dropped or on [`Server::shutdown`].
+pub struct Server {
+    addr: SocketAddr,
+    requested_port: u16,
+    shared: Arc<Shared>,
+    http: Arc<tiny_http::Server>,
+    threads: Vec<JoinHandle<()>>,
+}
+
+impl Server {
+    /// The address the server listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The port asked for, when it was busy and another one was taken.
+    pub fn busy_port(&self) -> Option<u16> {
+        (self.requested_port != 0 && self.requested_port != self.addr.port())
+            .then_some(self.requested_port)
+    }
+
+    /// The address of the site's home page, with the base path (`http://127.0.0.1:1111/jarjestot/`).
+    pub fn url(&self) -> String {
+        let snapshot = self.shared.snapshot.read().expect("snapshot lock").clone();
+        format!("{}{}", origin(self.addr), snapshot.base_path)
+    }
+
+    /// How many (re)builds have finished, good or failed.
+    pub fn builds(&self) -> u64 {
+        self.shared.status.lock().expect("status lock").builds
+    }
+
+    /// The outcome of the last (re)build.
+    pub fn last_build(&self) -> Option<std::result::Result<RebuildReport, Error>> {
+        self.shared.status.lock().expect("status lock").last.clone()
+    }
+
+    /// Site-relative paths of every file served, sorted.
+    pub fn served_files(&self) -> Vec<String> {
+        let snapshot = self.shared.snapshot.read().expect("snapshot lock").clone();
+        let mut keys: Vec<String> = snapshot
+            .files
+            .as_ref()
+            .map(|f| f.keys().cloned().collect())
+            .unwrap_or_default();
+        keys.sort();
+        keys
+    }
+
+    /// Stops watching and serving, ends live-reload streams, and waits for the threads.
+    pub fn shutdown(mut self) {
+        self.stop();
+    }
+
+    fn stop(&mut self) {
+        self.shared.stop.store(true, Ordering::SeqCst);
+        self.shared.reloader.close();
+        self.http.unblock();
+        for thread in self.threads.drain(..) {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// `http://ip:port`, with a loopback address when listening on all interfaces.
+fn origin(addr: SocketAddr) -> String {
+    let ip = match addr.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+        ip => ip,
+    };
+    format!("http://{}", SocketAddr::new(ip, addr.port()))
+}
+
+fn bind(options: &ServeOptions) -> Result<TcpListener> {
+    let tries = if options.next_free_port && options.port != 0 {
+        PORT_TRIES
+    } else {
+        1
+    };
+    let mut last_err = None;
+    for offset in 0..tries {
+        let Some(port) = options.port.checked_add(offset) else {
+            break;
+        };
+        match TcpListener::bind((options.interface, port)) {
+            Ok(listener) => return Ok(listener),
+            Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => last_err = Some(e),
+            Err(e) => return Err(bind_error(options, &e, "could not listen on").into()),
+        }
+    }
+    let e = last_err.unwrap_or_else(|| std::io::Error::from(std::io::ErrorKind::AddrInUse));
+    let what = if tries > 1 {
+        format!(
+            "ports {} to {} are all in use",
+            options.port,
+            options.port.saturating_add(tries - 1)
+        )
+    } else {
+        format!("port {} is in use", options.port)
+    };
+    Err(bind_error(options, &e, &what).into())
+}
+
+fn bind_error(options: &ServeOptions, e: &std::io::Error, what: &str) -> Diagnostic {
+    Diagnostic::usage(format!(
+        "{what} {}:{} ({e})",
+        options.interface, options.port
+    ))
+    .with_hint("choose another port with --port, e.g. --port 8080, or stop the program using it")
+}
+
+/// Builds the site and starts serving and watching it. Returns once the first build finished
+/// (a failed first build is served as an error page and retried on the next save).
+pub fn start(options: ServeOptions) -> Result<Server> {
+    let root = options.root.canonicalize().map_err(|e| {
+        Diagnostic::io(&options.root, "open the site folder", &e)
+            .with_hint("run the command in the site's folder or pass --root DIR")
+    })?;
+    if !root.join("config.toml").is_file() {
+        return Err(
+            Diagnostic::usage(format!("no config.toml in {}", root.display()))
+                .with_hint("run the command in the site's folder or pass --root DIR")
+                .into(),
+        );
+    }
+    let listener = bind(&options)?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| Diagnostic::io(&root, "read the server address", &e))?;
+    let http = tiny_http::Server::from_listener(listener, None)
+        .map_err(|e| Diagnostic::usage(format!("could not start the server: {e}")))?;
+    let http = Arc::new(http);
+    // Watch before the first build, so a save during it is not missed.
+    let mut watch = watch::Watch::new(&root).map_err(|e| {
+        Diagnostic::usage(format!(
+            "could not watch {} for changes: {e}",
+            root.display()
+        ))
+    })?;
+    let shared = Arc::new(Shared {
+        snapshot: RwLock::new(Arc::new(Snapshot {
+            files: None,
+            base_path: "/".into(),
+            error: None,
+            error_page: None,
+        })),
+        reloader: Arc::new(Reloader::new()),
+        stop: AtomicBool::new(false),
+        status: Mutex::new(Status::default()),
+    });
+    let mut rebuilder = Rebuilder::new(&root, options.drafts, &origin(addr));
+    let log = options.on_event.clone();
+    rebuild(&mut rebuilder, false, &root, &shared, log.as_ref());
+    let mut threads = Vec::new();
+    for _ in 0..WORKERS {
+        let shared = shared.clone();
+        let http = http.clone();
+        threads.push(std::thread::spawn(move || serve_requests(&http, &shared)));
+    }
+    let builder_shared = shared.clone();
+    threads.push(std::thread::spawn(move || {
+        while let Some(change) = watch.next_batch(&builder_shared.stop) {
+            let content_only = change == watch::Change::Content;
+            rebuild(
+                &mut rebuilder,
+                content_only,
+                &root,
+                &builder_shared,
+                log.as_ref(),
+            );
+        }
+    }));
+    Ok(Server {
+        addr,
+        requested_port: options.port,
+        shared,
+        http,
+        threads,
+    })
+}
+
+fn serve_requests(http: &tiny_http::Server, shared: &Shared) {
+    while !shared.stop.load(Ordering::SeqCst) {
+        if let Ok(Some(request)) = http.recv_timeout(Duration::from_millis(100)) {
+            let snapshot = shared.snapshot.read().expect("snapshot lock").clone();
+            http::handle(request, snapshot, &shared.reloader);
+        }
+    }
+}
+
+/// Runs one rebuild and publishes its outcome: new files, or the error over the old ones.
+fn rebuild(
+    rebuilder: &mut Rebuilder,
+    content_only: bool,
+    root: &Path,
+    shared: &Shared,
+    log: Option<&Logger>,
+) {
+    let outcome = rebuilder.rebuild(content_only);
+    let had_error = shared
+        .snapshot
+        .read()
+        .expect("snapshot lock")
+        .error
+        .is_some();
+    let base_path = rebuilder.base_path();
+    let publish = match &outcome {
+        Ok(report) if report.kind == RebuildKind::Unchanged && !had_error => None,
+        Ok(_) => Some(Snapshot {
+            files: rebuilder.files(),
+            base_path,
+            error: None,
+            error_page: None,
+        }),
+        Err(err) => {
+            let overlay = error_page::overlay(root, err);
+            let files = rebuilder.files();
+            let error_page = files.is_none().then(|| {
+                let script = format!("{base_path}__kumppani/livereload.js");
+                error_page::page(root, &overlay, &script)
+            });
+            Some(Snapshot {
+                files,
+                base_path,
+                error: Some(overlay),
+                error_page,
+            })
+        }
+    };
+    {
+        let mut status = shared.status.lock().expect("status lock");
+        status.builds += 1;
+        status.last = Some(outcome.clone());
+    }
+    if let Some(snapshot) = publish {
+        *shared.snapshot.write().expect("snapshot lock") = Arc::new(snapshot);
+        shared.reloader.notify();
+    }
+    if let Some(log) = log {
+        log(&match outcome {
+            Ok(report) => ServeEvent::Built(report),
+            Err(err) => ServeEvent::Failed(err),
+        });
+    }
+}
