@@ -276,6 +276,11 @@ pub fn render(
                 result.push(event.clone());
                 result.push(Event::Html(CowStr::from("</div>")));
             }
+            Event::TaskListMarker(done) => {
+                // A disabled checkbox would be a form control without a label; a ballot-box
+                // character reads the same to sighted and screen-reader users.
+                result.push(Event::Text(CowStr::from(if *done { "☑\u{a0}" } else { "☐\u{a0}" })));
+            }
             Event::SoftBreak | Event::HardBreak => {
                 out.plain_text.push(' ');
                 result.push(event.clone());
