@@ -14,6 +14,7 @@ pub mod init;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod search;
 pub mod text;
 pub mod theme;
 pub mod toml_schema;
@@ -102,6 +103,12 @@ pub fn render_site(site: &Site, dir: &Path, serve_mode: bool, timings: &mut Timi
     let mut sitemap = timings.time("render pages", || {
         output::render_content(site, &renderer, &writer)
     })?;
+    let index = timings.time("build search index", || {
+        search::build_index(site, &writer, &search::IndexOptions::default())
+    })?;
+    sitemap.extend(search::page::render_search_page(
+        site, &renderer, &writer, &index,
+    )?);
     sitemap.extend(timings.time("render taxonomies", || {
         output::render_taxonomies(site, &renderer, &writer)
     })?);

@@ -1,0 +1,148 @@
+//! Splitting closed compounds with the site's own vocabulary: `yhdistysavustukset` is
+//! `yhdistys` + `avustukset`, so a search for `avustus` finds it. A word is split only where
+//! both sides are words (or word keys) that occur on the site, so no dictionary is needed and
+//! nonsense splits (`kaupunki` = `kau` + `punki`) do not happen unless the site uses both parts.
+
+use super::finnish;
+use std::collections::HashSet;
+
+/// Shortest part considered (`työ`, `ala`, `uusi` are real compound parts).
+const MIN_PART: usize = 3;
+/// A compound has at most this many parts.
+const MAX_PARTS: usize = 3;
+
+/// The site's vocabulary: folded surface words and their keys.
+pub struct Vocabulary<'a> {
+    /// Folded surface words.
+    pub words: &'a HashSet<String>,
+    /// Every key of every word.
+    pub keys: &'a HashSet<String>,
+}
+
+impl Vocabulary<'_> {
+    /// The keys of the parts of a folded word, or nothing if it is not a compound of known words.
+    /// The head (last part) is inflected with the whole word (`avustukset`), the first parts are
+    /// usually nominative or genitive forms (`yhdistys`, `kaupungin`), linking `-s-` included.
+    pub fn split(&self, word: &str) -> Vec<String> {
+        let mut parts = Vec::new();
+        self.split_into(word, MAX_PARTS, &mut parts);
+        parts
+    }
+
+    fn split_into(&self, word: &str, max_parts: usize, out: &mut Vec<String>) -> bool {
+        if max_parts < 2 {
+            return false;
+        }
+        let bounds: Vec<usize> = word.char_indices().map(|(i, _)| i).skip(MIN_PART).collect();
+        let n = word.chars().count();
+        // Longest head first: the last word of a Finnish compound carries the meaning.
+        for (k, &at) in bounds.iter().enumerate() {
+            if n - (k + MIN_PART) < MIN_PART {
+                break;
+            }
+            let (left, right) = word.split_at(at);
+            let Some(right_keys) = self.known_head(right) else {
+                continue;
+            };
+            let mut left_parts = Vec::new();
+            if self.is_known_part(left) {
+                left_parts.push(finnish::key(left));
+            } else if !self.split_into(left, max_parts - 1, &mut left_parts) {
+                continue;
+            }
+            out.extend(left_parts);
+            out.extend(right_keys);
+            return true;
+        }
+        false
+    }
+
+    fn known_head(&self, part: &str) -> Option<Vec<String>> {
+        if part.chars().count() < MIN_PART {
+            return None;
+        }
+        let keys = finnish::keys(part);
+        keys.iter()
+            .any(|k| self.keys.contains(k))
+            .then(|| keys.into_iter().filter(|k| self.keys.contains(k)).collect())
+    }
+
+    fn is_known_part(&self, part: &str) -> bool {
+        part.chars().count() >= MIN_PART
+            && (self.words.contains(part)
+                || (part.chars().count() > MIN_PART && self.keys.contains(&finnish::key(part))))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::tokenize::fold;
+
+    fn vocabulary(words: &[&str]) -> (HashSet<String>, HashSet<String>) {
+        let words: HashSet<String> = words.iter().map(|w| fold(w)).collect();
+        let keys = words.iter().flat_map(|w| finnish::keys(w)).collect();
+        (words, keys)
+    }
+
+    #[test]
+    fn compounds_split_into_known_words() {
+        let (words, keys) = vocabulary(&[
+            "yhdistys",
+            "avustus",
+            "virhe",
+            "ilmoitus",
+            "liikunta",
+            "seura",
+            "vapaaehtoinen",
+            "työ",
+            "kaupunki",
+            "strategia",
+            "kaupungin",
+        ]);
+        let v = Vocabulary {
+            words: &words,
+            keys: &keys,
+        };
+        assert_eq!(
+            v.split("yhdistysavustukset"),
+            [finnish::key("yhdistys"), finnish::key("avustus")]
+        );
+        assert_eq!(
+            v.split("virheilmoitus"),
+            [finnish::key("virhe"), finnish::key("ilmoitus")]
+        );
+        assert_eq!(
+            v.split("liikuntaseurat"),
+            [finnish::key("liikunta"), finnish::key("seura")]
+        );
+        assert_eq!(
+            v.split(&fold("vapaaehtoistyö")),
+            [finnish::key("vapaaehtoinen"), finnish::key("työ")]
+        );
+        assert_eq!(
+            v.split("kaupunkistrategia"),
+            [finnish::key("kaupunki"), finnish::key("strategia")]
+        );
+        assert_eq!(
+            v.split(&fold("liikuntaseurayhdistys")),
+            [
+                finnish::key("liikunta"),
+                finnish::key("seura"),
+                finnish::key("yhdistys")
+            ]
+        );
+    }
+
+    #[test]
+    fn words_without_known_parts_stay_whole() {
+        let (words, keys) = vocabulary(&["kaupunki", "seura", "avustus"]);
+        let v = Vocabulary {
+            words: &words,
+            keys: &keys,
+        };
+        assert!(v.split("kaupunki").is_empty());
+        assert!(v.split("seurakunta").is_empty());
+        assert!(v.split("avustus").is_empty());
+    }
+}
