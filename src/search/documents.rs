@@ -31,6 +31,30 @@ impl Field {
             Field::Body => 1.0,
         }
     }
+
+    /// BM25F length normalisation per field: a word in a short title says more about the page
+    /// than the same word in a long one.
+    pub fn length_normalisation(self) -> f32 {
+        match self {
+            Field::Title | Field::Body => 0.75,
+            Field::Description | Field::Headings => 0.5,
+            Field::Organisation => 0.0,
+        }
+    }
+
+    /// Position in [`Field::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// Every field, in index order.
+    pub const ALL: [Field; 5] = [
+        Field::Title,
+        Field::Description,
+        Field::Headings,
+        Field::Organisation,
+        Field::Body,
+    ];
 }
 
 /// One page or section as the index sees it.

@@ -58,6 +58,9 @@ pub fn keys(word: &str) -> Vec<String> {
         alternative = Some(key(&format!("{folded}t")));
     } else if n >= 6 && folded.ends_with("sta") && folded[..folded.len() - 3].ends_with(is_vowel) {
         alternative = Some(key(&folded[..folded.len() - 2]));
+    } else if n >= 7 && folded.ends_with("sten") && folded[..folded.len() - 4].ends_with(is_vowel) {
+        // avustusten: the plural genitive of an s-stem.
+        alternative = Some(key(&folded[..folded.len() - 3]));
     }
     if let Some(alt) = alternative.filter(|a| *a != all[0]) {
         all.push(alt);

@@ -12,7 +12,7 @@
 //!   only when a filter is used.
 
 use super::compound::Vocabulary;
-use super::documents::{self, Doc, Facets};
+use super::documents::{self, Doc, Facets, Field};
 use super::{finnish, tokenize};
 use crate::content::Site;
 use crate::diagnostics::{Error, Result};
@@ -59,8 +59,6 @@ pub struct IndexSummary {
 const PART_WEIGHT: f32 = 0.5;
 /// BM25 saturation; high because field weights multiply term frequency.
 const K1: f32 = 6.0;
-/// BM25 length normalisation.
-const B: f32 = 0.75;
 /// Smallest representable score and the ratio between quantisation steps.
 const Q_MIN: f64 = 0.05;
 const Q_RATIO: f64 = 1.13;
@@ -104,8 +102,8 @@ pub struct IndexFiles {
 
 /// Words of every field of every document, tokenised once.
 struct Tokenised {
-    /// Per document, per field: (weight, words).
-    fields: Vec<Vec<(f32, Vec<String>)>>,
+    /// Per document, per field: (field, words).
+    fields: Vec<Vec<(Field, Vec<String>)>>,
 }
 
 /// Computes every index file for a list of documents.
@@ -121,7 +119,7 @@ pub fn index_files(docs: &[Doc], facets: &Facets, options: &IndexOptions) -> Ind
                             .into_iter()
                             .map(|w| tokenize::fold(&w))
                             .collect();
-                        (f.weight(), words)
+                        (*f, words)
                     })
                     .collect()
             })
@@ -223,17 +221,29 @@ fn analyse_vocabulary(t: &Tokenised) -> Analysis {
     }
 }
 
-/// Key → postings `(doc id, score)` in document order.
+/// Key → postings `(doc id, score)` in document order. BM25F: term frequencies are weighted
+/// per field and normalised by the field's length relative to its average, then saturated once.
 fn score(t: &Tokenised, a: &Analysis) -> BTreeMap<String, Vec<(u32, f32)>> {
-    // Weighted term frequencies per document, and document lengths in words.
-    let per_doc: Vec<(HashMap<&str, f32>, f32)> = t
+    let n_fields = Field::ALL.len();
+    let mut avg_len = vec![0.0f32; n_fields];
+    for doc in &t.fields {
+        for (f, words) in doc {
+            avg_len[f.index()] += words.len() as f32;
+        }
+    }
+    let n = t.fields.len().max(1) as f32;
+    for l in &mut avg_len {
+        *l = (*l / n).max(1.0);
+    }
+    let per_doc: Vec<HashMap<&str, f32>> = t
         .fields
         .par_iter()
         .map(|fields| {
             let mut tf: HashMap<&str, f32> = HashMap::new();
-            let mut len = 0.0;
-            for (weight, words) in fields {
-                len += words.len() as f32;
+            for (field, words) in fields {
+                let b = field.length_normalisation();
+                let norm = 1.0 - b + b * words.len() as f32 / avg_len[field.index()];
+                let weight = field.weight() / norm;
                 for w in words {
                     let (own, parts) = &a.words[w];
                     for k in own {
@@ -244,19 +254,16 @@ fn score(t: &Tokenised, a: &Analysis) -> BTreeMap<String, Vec<(u32, f32)>> {
                     }
                 }
             }
-            (tf, len)
+            tf
         })
         .collect();
-    let n = per_doc.len().max(1) as f32;
-    let avg_len = (per_doc.iter().map(|(_, l)| l).sum::<f32>() / n).max(1.0);
     let mut postings: BTreeMap<String, Vec<(u32, f32)>> = BTreeMap::new();
-    for (doc, (tf, len)) in per_doc.iter().enumerate() {
-        let norm = K1 * (1.0 - B + B * len / avg_len);
+    for (doc, tf) in per_doc.iter().enumerate() {
         for (&k, &f) in tf {
             postings
                 .entry(k.to_string())
                 .or_default()
-                .push((doc as u32, f * (K1 + 1.0) / (f + norm)));
+                .push((doc as u32, f * (K1 + 1.0) / (f + K1)));
         }
     }
     for list in postings.values_mut() {

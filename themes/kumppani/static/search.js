@@ -163,12 +163,16 @@ export function keys(word) {
   let alt = null;
   if (n >= 5 && folded.endsWith('na')) alt = key(folded + 't');
   else if (n >= 6 && folded.endsWith('sta') && VOWEL.has(folded[folded.length - 4])) alt = key(folded.slice(0, -2));
+  else if (n >= 7 && folded.endsWith('sten') && VOWEL.has(folded[folded.length - 5])) alt = key(folded.slice(0, -3));
   if (alt !== null && alt !== all[0]) all.push(alt);
   return all;
 }
 
 // ---- the query engine ----
+// A prefix expansion counts less than the word itself, and much less once the typed word is
+// complete (found as is): then longer words are only a hint.
 const PREFIX_WEIGHT = 0.8;
+const PREFIX_WEIGHT_COMPLETE = 0.25;
 const MAX_EXPANSIONS = 40;
 
 /** Binary search: first index in sorted `list` (by `get`) whose value is >= `value`. */
@@ -222,6 +226,7 @@ export function createEngine(fetchJson) {
       if (terms[at] && terms[at][0] === k) decode(m, terms[at][1], 1, scores);
     }
     if (prefix) {
+      const weight = scores.size ? PREFIX_WEIGHT_COMPLETE : PREFIX_WEIGHT;
       const starts = new Set([fold(word)]);
       if (own[0].length >= 3) starts.add(own[0]);
       for (const p of starts) {
@@ -230,7 +235,7 @@ export function createEngine(fetchJson) {
         const terms = await shardsFor(p, end);
         let n = 0;
         for (let i = lowerBound(terms, p, (t) => t[0]); i < terms.length && terms[i][0] < end && n < MAX_EXPANSIONS; i++, n++) {
-          if (!own.includes(terms[i][0])) decode(m, terms[i][1], PREFIX_WEIGHT, scores);
+          if (!own.includes(terms[i][0])) decode(m, terms[i][1], weight, scores);
         }
       }
     }
