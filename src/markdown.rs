@@ -257,7 +257,11 @@ pub fn render(
                 result.push(event.clone());
             }
             Event::End(
-                TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::CodeBlock,
+                TagEnd::Paragraph
+                | TagEnd::Item
+                | TagEnd::TableCell
+                | TagEnd::CodeBlock
+                | TagEnd::Heading(_),
             ) => {
                 out.plain_text.push('\n');
                 result.push(event.clone());
