@@ -14,9 +14,9 @@ const MAX_PARTS: usize = 3;
 /// The site's vocabulary: folded surface words and their keys.
 pub struct Vocabulary<'a> {
     /// Folded surface words.
-    pub words: &'a HashSet<String>,
+    pub words: &'a HashSet<&'a str>,
     /// Every key of every word.
-    pub keys: &'a HashSet<String>,
+    pub keys: &'a HashSet<&'a str>,
 }
 
 impl Vocabulary<'_> {
@@ -63,14 +63,19 @@ impl Vocabulary<'_> {
         }
         let keys = finnish::keys(part);
         keys.iter()
-            .any(|k| self.keys.contains(k))
-            .then(|| keys.into_iter().filter(|k| self.keys.contains(k)).collect())
+            .any(|k| self.keys.contains(k.as_str()))
+            .then(|| {
+                keys.into_iter()
+                    .filter(|k| self.keys.contains(k.as_str()))
+                    .collect()
+            })
     }
 
     fn is_known_part(&self, part: &str) -> bool {
         part.chars().count() >= MIN_PART
             && (self.words.contains(part)
-                || (part.chars().count() > MIN_PART && self.keys.contains(&finnish::key(part))))
+                || (part.chars().count() > MIN_PART
+                    && self.keys.contains(finnish::key(part).as_str())))
     }
 }
 
@@ -79,10 +84,14 @@ mod tests {
     use super::*;
     use crate::search::tokenize::fold;
 
-    fn vocabulary(words: &[&str]) -> (HashSet<String>, HashSet<String>) {
-        let words: HashSet<String> = words.iter().map(|w| fold(w)).collect();
+    fn vocabulary(words: &[&str]) -> (Vec<String>, Vec<String>) {
+        let words: Vec<String> = words.iter().map(|w| fold(w)).collect();
         let keys = words.iter().flat_map(|w| finnish::keys(w)).collect();
         (words, keys)
+    }
+
+    fn sets(list: &[String]) -> HashSet<&str> {
+        list.iter().map(String::as_str).collect()
     }
 
     #[test]
@@ -100,6 +109,7 @@ mod tests {
             "strategia",
             "kaupungin",
         ]);
+        let (words, keys) = (sets(&words), sets(&keys));
         let v = Vocabulary {
             words: &words,
             keys: &keys,
@@ -137,6 +147,7 @@ mod tests {
     #[test]
     fn words_without_known_parts_stay_whole() {
         let (words, keys) = vocabulary(&["kaupunki", "seura", "avustus"]);
+        let (words, keys) = (sets(&words), sets(&keys));
         let v = Vocabulary {
             words: &words,
             keys: &keys,

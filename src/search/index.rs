@@ -20,7 +20,7 @@ use crate::output::Writer;
 use rayon::prelude::*;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 /// Size knobs of the index files.
 #[derive(Debug, Clone)]
@@ -100,16 +100,24 @@ pub struct IndexFiles {
     pub version: String,
 }
 
-/// Words of every field of every document, tokenised once.
-struct Tokenised {
-    /// Per document, per field: (field, words).
-    fields: Vec<Vec<(Field, Vec<String>)>>,
+/// Every document as word ids with per-field counts; the words themselves are stored once.
+/// Keeping ids instead of strings keeps a 100,000-page site within memory.
+struct Corpus {
+    /// Word id → folded word.
+    words: Vec<String>,
+    /// Per document: words per field, and `(word id, field index, count)` sorted.
+    docs: Vec<([u32; FIELDS], Vec<(u32, u8, u16)>)>,
 }
 
-/// Computes every index file for a list of documents.
-pub fn index_files(docs: &[Doc], facets: &Facets, options: &IndexOptions) -> IndexFiles {
-    let tokenised = Tokenised {
-        fields: docs
+const FIELDS: usize = Field::ALL.len();
+
+/// Tokenises documents in parallel chunks and interns their words.
+fn tokenise(docs: &[Doc]) -> Corpus {
+    let mut ids: HashMap<String, u32> = HashMap::new();
+    let mut words: Vec<String> = Vec::new();
+    let mut out = Vec::with_capacity(docs.len());
+    for chunk in docs.chunks(4096) {
+        let local: Vec<Vec<(Field, Vec<String>)>> = chunk
             .par_iter()
             .map(|d| {
                 d.fields
@@ -123,12 +131,42 @@ pub fn index_files(docs: &[Doc], facets: &Facets, options: &IndexOptions) -> Ind
                     })
                     .collect()
             })
-            .collect(),
-    };
-    let analysis = analyse_vocabulary(&tokenised);
-    let postings = score(&tokenised, &analysis);
+            .collect();
+        for fields in local {
+            let mut lens = [0u32; FIELDS];
+            let mut counts: HashMap<(u32, u8), u16> = HashMap::new();
+            for (field, list) in fields {
+                lens[field.index()] += list.len() as u32;
+                for w in list {
+                    let id = match ids.get(&w) {
+                        Some(&id) => id,
+                        None => {
+                            let id = words.len() as u32;
+                            ids.insert(w.clone(), id);
+                            words.push(w);
+                            id
+                        }
+                    };
+                    let c = counts.entry((id, field.index() as u8)).or_default();
+                    *c = c.saturating_add(1);
+                }
+            }
+            let mut terms: Vec<(u32, u8, u16)> =
+                counts.into_iter().map(|((w, f), c)| (w, f, c)).collect();
+            terms.sort_unstable();
+            out.push((lens, terms));
+        }
+    }
+    Corpus { words, docs: out }
+}
+
+/// Computes every index file for a list of documents.
+pub fn index_files(docs: &[Doc], facets: &Facets, options: &IndexOptions) -> IndexFiles {
+    let corpus = tokenise(docs);
+    let analysis = analyse_vocabulary(&corpus.words);
+    let postings = score(&corpus, &analysis);
     let terms = postings.len();
-    let shards = shard(&postings, options.shard_bytes);
+    let shards = shard(&analysis.keys, &postings, options.shard_bytes);
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let starts: Vec<&str> = shards.iter().map(|(start, _)| start.as_str()).collect();
     for (i, (_, body)) in shards.iter().enumerate() {
@@ -180,93 +218,98 @@ fn to_bytes(v: &Value) -> Vec<u8> {
     serde_json::to_vec(v).expect("JSON values serialise")
 }
 
-/// Keys and compound parts of every distinct word.
+/// Keys and compound parts of every distinct word, as key ids.
 struct Analysis {
-    /// Word → (its keys, keys of its compound parts not among its own keys).
-    words: HashMap<String, (Vec<String>, Vec<String>)>,
+    /// Key id → key, sorted.
+    keys: Vec<String>,
+    /// Word id → (its key ids, key ids of its compound parts not among its own).
+    words: Vec<(Vec<u32>, Vec<u32>)>,
 }
 
-fn analyse_vocabulary(t: &Tokenised) -> Analysis {
-    let mut distinct: HashSet<String> = HashSet::new();
-    for doc in &t.fields {
-        for (_, words) in doc {
-            distinct.extend(words.iter().cloned());
-        }
-    }
-    let mut sorted: Vec<String> = distinct.into_iter().collect();
-    sorted.sort();
-    let keyed: Vec<Vec<String>> = sorted.par_iter().map(|w| finnish::keys(w)).collect();
-    let words_set: HashSet<String> = sorted.iter().cloned().collect();
-    let keys_set: HashSet<String> = keyed.iter().flatten().cloned().collect();
+fn analyse_vocabulary(words: &[String]) -> Analysis {
+    let keyed: Vec<Vec<String>> = words.par_iter().map(|w| finnish::keys(w)).collect();
+    let mut keys: Vec<String> = keyed.iter().flatten().cloned().collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let words_set: HashSet<&str> = words.iter().map(String::as_str).collect();
+    let keys_set: HashSet<&str> = keys.iter().map(String::as_str).collect();
     let vocabulary = Vocabulary {
         words: &words_set,
         keys: &keys_set,
     };
-    let parts: Vec<Vec<String>> = sorted
+    let id = |k: &str| {
+        keys.binary_search_by(|x| x.as_str().cmp(k))
+            .expect("known key") as u32
+    };
+    let analysed = words
         .par_iter()
         .zip(&keyed)
         .map(|(w, own)| {
-            let mut parts = vocabulary.split(w);
-            parts.retain(|p| !own.contains(p));
-            parts.sort();
+            let mut parts: Vec<u32> = vocabulary
+                .split(w)
+                .iter()
+                .filter(|p| !own.contains(p))
+                .map(|p| id(p))
+                .collect();
+            parts.sort_unstable();
             parts.dedup();
-            parts
+            (own.iter().map(|k| id(k)).collect(), parts)
         })
         .collect();
     Analysis {
-        words: sorted
-            .into_iter()
-            .zip(keyed.into_iter().zip(parts))
-            .collect(),
+        keys,
+        words: analysed,
     }
 }
 
-/// Key → postings `(doc id, score)` in document order. BM25F: term frequencies are weighted
+/// Key id → postings `(doc id, score)` in document order. BM25F: term frequencies are weighted
 /// per field and normalised by the field's length relative to its average, then saturated once.
-fn score(t: &Tokenised, a: &Analysis) -> BTreeMap<String, Vec<(u32, f32)>> {
-    let n_fields = Field::ALL.len();
-    let mut avg_len = vec![0.0f32; n_fields];
-    for doc in &t.fields {
-        for (f, words) in doc {
-            avg_len[f.index()] += words.len() as f32;
+fn score(c: &Corpus, a: &Analysis) -> Vec<Vec<(u32, f32)>> {
+    let n = c.docs.len().max(1) as f32;
+    let mut avg_len = [0.0f32; FIELDS];
+    for (lens, _) in &c.docs {
+        for (avg, len) in avg_len.iter_mut().zip(lens) {
+            *avg += *len as f32;
         }
     }
-    let n = t.fields.len().max(1) as f32;
-    for l in &mut avg_len {
-        *l = (*l / n).max(1.0);
+    for avg in &mut avg_len {
+        *avg = (*avg / n).max(1.0);
     }
-    let per_doc: Vec<HashMap<&str, f32>> = t
-        .fields
+    let per_doc: Vec<Vec<(u32, f32)>> = c
+        .docs
         .par_iter()
-        .map(|fields| {
-            let mut tf: HashMap<&str, f32> = HashMap::new();
-            for (field, words) in fields {
+        .map(|(lens, terms)| {
+            let mut weight = [0.0f32; FIELDS];
+            for (i, field) in Field::ALL.iter().enumerate() {
                 let b = field.length_normalisation();
-                let norm = 1.0 - b + b * words.len() as f32 / avg_len[field.index()];
-                let weight = field.weight() / norm;
-                for w in words {
-                    let (own, parts) = &a.words[w];
-                    for k in own {
-                        *tf.entry(k.as_str()).or_default() += weight;
-                    }
-                    for k in parts {
-                        *tf.entry(k.as_str()).or_default() += weight * PART_WEIGHT;
-                    }
+                weight[i] = field.weight() / (1.0 - b + b * lens[i] as f32 / avg_len[i]);
+            }
+            let mut tf: HashMap<u32, f32> = HashMap::new();
+            for &(word, field, count) in terms {
+                let w = weight[field as usize] * f32::from(count);
+                let (own, parts) = &a.words[word as usize];
+                for &k in own {
+                    *tf.entry(k).or_default() += w;
+                }
+                for &k in parts {
+                    *tf.entry(k).or_default() += w * PART_WEIGHT;
                 }
             }
-            tf
+            let mut list: Vec<(u32, f32)> = tf
+                .into_iter()
+                .map(|(k, f)| (k, f * (K1 + 1.0) / (f + K1)))
+                .collect();
+            list.sort_unstable_by_key(|p| p.0);
+            list
         })
         .collect();
-    let mut postings: BTreeMap<String, Vec<(u32, f32)>> = BTreeMap::new();
-    for (doc, tf) in per_doc.iter().enumerate() {
-        for (&k, &f) in tf {
-            postings
-                .entry(k.to_string())
-                .or_default()
-                .push((doc as u32, f * (K1 + 1.0) / (f + K1)));
+    let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); a.keys.len()];
+    for (doc, list) in per_doc.into_iter().enumerate() {
+        for (k, s) in list {
+            postings[k as usize].push((doc as u32, s));
         }
     }
-    for list in postings.values_mut() {
+    for list in &mut postings {
         let df = list.len() as f32;
         let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
         for p in list.iter_mut() {
@@ -299,11 +342,14 @@ fn encode(list: &[(u32, f32)]) -> String {
 
 /// Cuts the sorted term list into shards of about `max_bytes` JSON each; returns each shard's
 /// first key (the first shard starts at `""`) and its JSON text.
-fn shard(postings: &BTreeMap<String, Vec<(u32, f32)>>, max_bytes: usize) -> Vec<(String, String)> {
+fn shard(keys: &[String], postings: &[Vec<(u32, f32)>], max_bytes: usize) -> Vec<(String, String)> {
     let mut shards: Vec<(String, String)> = Vec::new();
     let mut current = String::new();
     let mut start = String::new();
-    for (key, list) in postings {
+    for (key, list) in keys.iter().zip(postings) {
+        if list.is_empty() {
+            continue;
+        }
         let entry = format!(
             "[{},[{}]]",
             serde_json::to_string(key).expect("string"),
@@ -393,14 +439,15 @@ mod tests {
 
     #[test]
     fn shards_split_the_key_range_in_order() {
-        let mut postings = BTreeMap::new();
-        for w in ["aamu", "avustus", "kaupunki", "seura", "tyo", "yhdistys"] {
-            postings.insert(w.to_string(), vec![(0u32, 1.0f32), (1, 2.0)]);
-        }
-        let one = shard(&postings, 1_000_000);
+        let keys: Vec<String> = ["aamu", "avustus", "kaupunki", "seura", "tyo", "yhdistys"]
+            .iter()
+            .map(|w| w.to_string())
+            .collect();
+        let postings = vec![vec![(0u32, 1.0f32), (1, 2.0)]; keys.len()];
+        let one = shard(&keys, &postings, 1_000_000);
         assert_eq!(one.len(), 1);
         assert_eq!(one[0].0, "");
-        let many = shard(&postings, 30);
+        let many = shard(&keys, &postings, 30);
         assert!(many.len() > 2, "{many:?}");
         assert_eq!(many[0].0, "");
         assert!(many.windows(2).all(|w| w[0].0 < w[1].0));

@@ -2,12 +2,17 @@
 //! ä/ö/å folded away so `jarjesto` typed on a phone finds `järjestö`.
 
 use crate::text::fold_diacritics;
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 use unicode_segmentation::UnicodeSegmentation;
 
 /// Lowercased NFC words of a text, in order (UAX #29 word boundaries).
 pub fn words(text: &str) -> Vec<String> {
-    let normal: String = text.nfc().flat_map(char::to_lowercase).collect();
+    // Most text is already NFC; the quick check skips the costly composition pass.
+    let normal: String = if is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        text.chars().flat_map(char::to_lowercase).collect()
+    } else {
+        text.nfc().flat_map(char::to_lowercase).collect()
+    };
     normal
         .unicode_words()
         .filter(|w| !looks_personal(w))
