@@ -106,8 +106,11 @@ struct Corpus {
     /// Word id → folded word.
     words: Vec<String>,
     /// Per document: words per field, and `(word id, field index, count)` sorted.
-    docs: Vec<([u32; FIELDS], Vec<(u32, u8, u16)>)>,
+    docs: Vec<DocTerms>,
 }
+
+/// Words per field, and `(word id, field index, count)` sorted.
+type DocTerms = ([u32; FIELDS], Vec<(u32, u8, u16)>);
 
 const FIELDS: usize = Field::ALL.len();
 
