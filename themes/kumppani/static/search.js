@@ -174,6 +174,10 @@ export function keys(word) {
 const PREFIX_WEIGHT = 0.8;
 const PREFIX_WEIGHT_COMPLETE = 0.25;
 const MAX_EXPANSIONS = 40;
+// Prefixes shorter than this match too much to be useful, and on a big site would download
+// many shards; a prefix never reads more than MAX_PREFIX_SHARDS shards.
+const MIN_PREFIX = 3;
+const MAX_PREFIX_SHARDS = 2;
 
 /** Binary search: first index in sorted `list` (by `get`) whose value is >= `value`. */
 function lowerBound(list, value, get) {
@@ -198,10 +202,10 @@ export function createEngine(fetchJson) {
   };
   const manifest = () => load('index.json');
 
-  async function shardsFor(from, to) {
+  async function shardsFor(from, to, limit = 1) {
     const m = await manifest();
     const first = Math.max(0, lowerBound(m.shards, from + '\0', (x) => x) - 1);
-    const last = to === null ? first : Math.max(first, lowerBound(m.shards, to, (x) => x) - 1);
+    const last = to === null ? first : Math.min(first + limit - 1, Math.max(first, lowerBound(m.shards, to, (x) => x) - 1));
     const list = [];
     for (let i = first; i <= last; i++) list.push(load(`t/${i}.json`));
     return (await Promise.all(list)).flat();
@@ -230,9 +234,9 @@ export function createEngine(fetchJson) {
       const starts = new Set([fold(word)]);
       if (own[0].length >= 3) starts.add(own[0]);
       for (const p of starts) {
-        if (p.length < 2) continue;
+        if (p.length < MIN_PREFIX) continue;
         const end = p + '\uffff';
-        const terms = await shardsFor(p, end);
+        const terms = await shardsFor(p, end, MAX_PREFIX_SHARDS);
         let n = 0;
         for (let i = lowerBound(terms, p, (t) => t[0]); i < terms.length && terms[i][0] < end && n < MAX_EXPANSIONS; i++, n++) {
           if (!own.includes(terms[i][0])) decode(m, terms[i][1], weight, scores);
@@ -312,7 +316,7 @@ export function highlighter(queryWords, prefix) {
   const last = prefix && queryWords.length ? fold(queryWords[queryWords.length - 1]) : null;
   return (word) => {
     const f = fold(word);
-    return keys(word).some((k) => wanted.has(k)) || (last !== null && last.length >= 2 && f.startsWith(last)) ||
+    return keys(word).some((k) => wanted.has(k)) || (last !== null && last.length >= MIN_PREFIX && f.startsWith(last)) ||
       stems.some((s) => f.includes(s));
   };
 }
