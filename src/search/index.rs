@@ -35,7 +35,7 @@ impl Default for IndexOptions {
     fn default() -> Self {
         IndexOptions {
             shard_bytes: 24_000,
-            block_docs: 16,
+            block_docs: 8,
         }
     }
 }
