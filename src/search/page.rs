@@ -11,13 +11,21 @@ use serde_json::json;
 pub const SEARCH_PATH: &str = "haku/";
 
 /// Renders `haku/index.html`; the template gets `search.index_url` (the manifest, with the
-/// version for cache busting) and `search.script_url`.
+/// version for cache busting) and `search.script_url`. A content page at `haku/` wins: then
+/// nothing is written here.
 pub fn render_search_page(
     site: &Site,
     renderer: &Renderer,
     writer: &Writer,
     index: &IndexSummary,
 ) -> Result<Vec<SitemapEntry>> {
+    let taken = site.pages.iter().map(|p| p.path.as_str());
+    if taken
+        .chain(site.sections.iter().map(|s| s.path.as_str()))
+        .any(|p| p == SEARCH_PATH)
+    {
+        return Ok(vec![]);
+    }
     let mut ctx = renderer.base_context(site, SEARCH_PATH, None);
     ctx.insert(
         "search",
