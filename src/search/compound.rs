@@ -6,8 +6,10 @@
 use super::finnish;
 use std::collections::HashSet;
 
-/// Shortest part considered (`työ`, `ala`, `uusi` are real compound parts).
-const MIN_PART: usize = 3;
+/// Shortest part and shortest head key considered. Three-letter parts (`työ`, `ala`) would be
+/// real, but with only the site's vocabulary to go on they mostly match endings (`-aan`,
+/// `-ille`) and make nonsense splits.
+const MIN_PART: usize = 4;
 /// A compound has at most this many parts.
 const MAX_PARTS: usize = 3;
 
@@ -57,25 +59,29 @@ impl Vocabulary<'_> {
         false
     }
 
+    /// The keys of a head part: a word of the site as written (`tila`, `seura`), or an
+    /// inflected form whose key is a substantial key of the site (`avustukset` → `avustus`).
+    /// Short keys are refused: `-ille`, `-aan`, `-sen` are endings, not words.
     fn known_head(&self, part: &str) -> Option<Vec<String>> {
         if part.chars().count() < MIN_PART {
             return None;
         }
         let keys = finnish::keys(part);
-        keys.iter()
-            .any(|k| self.keys.contains(k.as_str()))
-            .then(|| {
-                keys.into_iter()
-                    .filter(|k| self.keys.contains(k.as_str()))
-                    .collect()
+        let as_written = self.words.contains(part);
+        let known: Vec<String> = keys
+            .into_iter()
+            .filter(|k| {
+                let n = k.chars().count();
+                self.keys.contains(k.as_str()) && n >= 3 && (as_written || n >= MIN_PART)
             })
+            .collect();
+        (!known.is_empty()).then_some(known)
     }
 
+    /// A first part: a word of the site as written, or a form whose key is a key of the site.
     fn is_known_part(&self, part: &str) -> bool {
         part.chars().count() >= MIN_PART
-            && (self.words.contains(part)
-                || (part.chars().count() > MIN_PART
-                    && self.keys.contains(finnish::key(part).as_str())))
+            && (self.words.contains(part) || self.keys.contains(finnish::key(part).as_str()))
     }
 }
 
@@ -105,6 +111,7 @@ mod tests {
             "seura",
             "vapaaehtoinen",
             "työ",
+            "toiminta",
             "kaupunki",
             "strategia",
             "kaupungin",
@@ -127,8 +134,8 @@ mod tests {
             [finnish::key("liikunta"), finnish::key("seura")]
         );
         assert_eq!(
-            v.split(&fold("vapaaehtoistyö")),
-            [finnish::key("vapaaehtoinen"), finnish::key("työ")]
+            v.split("vapaaehtoistoiminnan"),
+            [finnish::key("vapaaehtoinen"), finnish::key("toiminta")]
         );
         assert_eq!(
             v.split("kaupunkistrategia"),
@@ -146,7 +153,7 @@ mod tests {
 
     #[test]
     fn words_without_known_parts_stay_whole() {
-        let (words, keys) = vocabulary(&["kaupunki", "seura", "avustus"]);
+        let (words, keys) = vocabulary(&["kaupunki", "seura", "avustus", "alla", "tai", "sen"]);
         let (words, keys) = (sets(&words), sets(&keys));
         let v = Vocabulary {
             words: &words,
@@ -155,5 +162,8 @@ mod tests {
         assert!(v.split("kaupunki").is_empty());
         assert!(v.split("seurakunta").is_empty());
         assert!(v.split("avustus").is_empty());
+        // Endings and short function words are not heads.
+        assert!(v.split("ilmoittamalla").is_empty());
+        assert!(v.split("aktiivisen").is_empty());
     }
 }
