@@ -125,13 +125,7 @@ fn tokenise(docs: &[Doc]) -> Corpus {
             .map(|d| {
                 d.fields
                     .iter()
-                    .map(|(f, text)| {
-                        let words = tokenize::words(text)
-                            .into_iter()
-                            .map(|w| tokenize::fold(&w))
-                            .collect();
-                        (*f, words)
-                    })
+                    .map(|(f, text)| (*f, tokenize::folded_words(text)))
                     .collect()
             })
             .collect();

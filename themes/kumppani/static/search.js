@@ -439,9 +439,8 @@ function init(root) {
       if (n === 0) status.textContent = text('statusNone', { q });
       else if (result.mode === 'or') status.textContent = text('statusOr', { q, n });
       else status.textContent = text(n === 1 ? 'statusOne' : 'statusMany', { q, n });
-    } catch (e) {
+    } catch {
       if (mine === generation) status.textContent = text('statusError');
-      throw e;
     }
   }
 
