@@ -17,6 +17,7 @@ pub mod markdown;
 pub mod organisations;
 pub mod output;
 pub mod render;
+pub mod search;
 pub mod serve;
 pub mod text;
 pub mod theme;
@@ -119,6 +120,12 @@ pub fn render_site_selected(
     let mut sitemap = timings.time("render pages", || {
         output::render_content(site, &renderer, &writer, selected)
     })?;
+    let index = timings.time("build search index", || {
+        search::build_index(site, &writer, &search::IndexOptions::default())
+    })?;
+    sitemap.extend(search::page::render_search_page(
+        site, &renderer, &writer, &index,
+    )?);
     sitemap.extend(timings.time("render taxonomies", || {
         output::render_taxonomies(site, &renderer, &writer, selected)
     })?);

@@ -262,7 +262,11 @@ pub fn render(
                 result.push(event.clone());
             }
             Event::End(
-                TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::CodeBlock,
+                TagEnd::Paragraph
+                | TagEnd::Item
+                | TagEnd::TableCell
+                | TagEnd::CodeBlock
+                | TagEnd::Heading(_),
             ) => {
                 out.plain_text.push('\n');
                 result.push(event.clone());
@@ -279,7 +283,11 @@ pub fn render(
             Event::TaskListMarker(done) => {
                 // A disabled checkbox would be a form control without a label; a ballot-box
                 // character reads the same to sighted and screen-reader users.
-                result.push(Event::Text(CowStr::from(if *done { "☑\u{a0}" } else { "☐\u{a0}" })));
+                result.push(Event::Text(CowStr::from(if *done {
+                    "☑\u{a0}"
+                } else {
+                    "☐\u{a0}"
+                })));
             }
             Event::SoftBreak | Event::HardBreak => {
                 out.plain_text.push(' ');

@@ -135,7 +135,11 @@ fn headings_get_ids_and_a_table_of_contents() {
     assert!(order.windows(2).all(|w| w[0] < w[1]), "toc order {order:?}");
     // Footnotes, task lists, tables, strikethrough and Finnish smart quotes.
     assert!(long.contains("footnote-definition"));
-    assert!(long.contains("☑\u{a0}tehty") && long.contains("☐\u{a0}tekemättä") && !long.contains("type=\"checkbox\""));
+    assert!(
+        long.contains("☑\u{a0}tehty")
+            && long.contains("☐\u{a0}tekemättä")
+            && !long.contains("type=\"checkbox\"")
+    );
     assert!(long.contains("<table>"));
     assert!(long.contains("<del>Yliviivattu</del>"));
     assert!(long.contains("”näin”"));

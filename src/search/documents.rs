@@ -1,0 +1,244 @@
+//! What the index knows about each page: its searchable fields (weighted) and the metadata shown
+//! in a result. Organisation profiles add their category, areas and target groups; contact data
+//! (e-mail, phone, address, people) is never read.
+
+use super::tokenize::scrub_contacts;
+use crate::content::{FrontMatter, Site};
+
+/// A searchable field; the weight is how much one word in it counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    /// The page title.
+    Title,
+    /// Front matter `description`.
+    Description,
+    /// Headings of the body.
+    Headings,
+    /// Organisation category, areas and target groups.
+    Organisation,
+    /// The body text.
+    Body,
+}
+
+impl Field {
+    /// Term frequency weight (BM25F-style): a title word counts as ten body words.
+    pub fn weight(self) -> f32 {
+        match self {
+            Field::Title => 10.0,
+            Field::Description => 5.0,
+            Field::Headings => 3.0,
+            Field::Organisation => 3.0,
+            Field::Body => 1.0,
+        }
+    }
+
+    /// BM25F length normalisation per field: a word in a short title says more about the page
+    /// than the same word in a long one.
+    pub fn length_normalisation(self) -> f32 {
+        match self {
+            Field::Title | Field::Body => 0.75,
+            Field::Description | Field::Headings => 0.5,
+            Field::Organisation => 0.0,
+        }
+    }
+
+    /// Position in [`Field::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// Every field, in index order.
+    pub const ALL: [Field; 5] = [
+        Field::Title,
+        Field::Description,
+        Field::Headings,
+        Field::Organisation,
+        Field::Body,
+    ];
+}
+
+/// One page or section as the index sees it.
+#[derive(Debug, Clone)]
+pub struct Doc {
+    /// Site path (`uutiset/avaus/`), the sort key that fixes document ids.
+    pub path: String,
+    /// Shown as the result's link text.
+    pub title: String,
+    /// Root-relative URL with the base path.
+    pub url: String,
+    /// Index into [`Facets::sections`].
+    pub section: usize,
+    /// About 160 characters shown under the title.
+    pub excerpt: String,
+    /// Organisation category slug.
+    pub category: Option<String>,
+    /// Organisation area slugs.
+    pub areas: Vec<String>,
+    /// Text per field.
+    pub fields: Vec<(Field, String)>,
+}
+
+/// Filter values offered on the search page: `(slug or path, display name)`.
+#[derive(Debug, Clone, Default)]
+pub struct Facets {
+    /// Top-level sections (the home section first).
+    pub sections: Vec<(String, String)>,
+    /// Configured organisation categories.
+    pub categories: Vec<(String, String)>,
+    /// Configured areas.
+    pub areas: Vec<(String, String)>,
+}
+
+const EXCERPT_CHARS: usize = 160;
+
+/// Every published page and section, sorted by path so document ids are stable.
+pub fn collect(site: &Site) -> (Vec<Doc>, Facets) {
+    let mut tops: Vec<usize> = vec![0];
+    tops.extend(site.sections[0].subsections.iter().copied());
+    let top_of = |section: usize| -> usize {
+        let mut chain = site.ancestors(section);
+        chain.push(section);
+        let top = chain.get(1).copied().unwrap_or(0);
+        tops.iter().position(|&t| t == top).unwrap_or(0)
+    };
+    let mut docs = Vec::with_capacity(site.pages.len() + site.sections.len());
+    for page in &site.pages {
+        let headings = page.content.headings.iter().map(|h| h.title.as_str());
+        docs.push(make_doc(
+            site,
+            &page.path,
+            &page.title,
+            &page.meta,
+            headings.collect(),
+            &page.content.plain_text,
+            top_of(page.section),
+        ));
+    }
+    for (i, section) in site.sections.iter().enumerate() {
+        let headings = section.content.headings.iter().map(|h| h.title.as_str());
+        docs.push(make_doc(
+            site,
+            &section.path,
+            &section.title,
+            &section.meta,
+            headings.collect(),
+            &section.content.plain_text,
+            top_of(i),
+        ));
+    }
+    docs.sort_by(|a, b| a.path.cmp(&b.path));
+    let choices = |list: &[crate::config::Choice]| {
+        list.iter()
+            .map(|c| (c.slug.clone(), c.name.clone()))
+            .collect()
+    };
+    let orgs = site.config.organisations.as_ref();
+    let facets = Facets {
+        sections: tops
+            .iter()
+            .map(|&s| {
+                (
+                    site.sections[s].path.clone(),
+                    site.sections[s].title.clone(),
+                )
+            })
+            .collect(),
+        categories: orgs.map(|o| choices(&o.categories)).unwrap_or_default(),
+        areas: orgs.map(|o| choices(&o.areas)).unwrap_or_default(),
+    };
+    (docs, facets)
+}
+
+fn make_doc(
+    site: &Site,
+    path: &str,
+    title: &str,
+    meta: &FrontMatter,
+    headings: Vec<&str>,
+    body: &str,
+    section: usize,
+) -> Doc {
+    let body = scrub_contacts(body);
+    let description = meta.description.as_deref().map(scrub_contacts);
+    let mut fields = vec![(Field::Title, title.to_string())];
+    if let Some(d) = &description {
+        fields.push((Field::Description, d.clone()));
+    }
+    fields.push((Field::Headings, scrub_contacts(&headings.join("\n"))));
+    let (category, areas, org_text) = organisation_fields(site, meta);
+    if !org_text.is_empty() {
+        fields.push((Field::Organisation, org_text));
+    }
+    fields.push((Field::Body, body.clone()));
+    let excerpt_source = description.unwrap_or(body);
+    Doc {
+        path: path.to_string(),
+        title: title.to_string(),
+        url: site.url(path),
+        section,
+        excerpt: excerpt(&excerpt_source, EXCERPT_CHARS),
+        category,
+        areas,
+        fields,
+    }
+}
+
+/// Category, areas and target groups of a profile, as slugs and as searchable display names.
+/// Only these keys are read from `[organisation]`: everything else may be contact data.
+fn organisation_fields(site: &Site, meta: &FrontMatter) -> (Option<String>, Vec<String>, String) {
+    let Some(org) = &meta.organisation else {
+        return (None, vec![], String::new());
+    };
+    let config = site.config.organisations.as_ref();
+    let name_of = |list: Option<&Vec<crate::config::Choice>>, slug: &str| -> String {
+        list.and_then(|l| l.iter().find(|c| c.slug == slug))
+            .map_or_else(|| slug.replace('-', " "), |c| c.name.clone())
+    };
+    let strings = |key: &str| -> Vec<String> {
+        match org.get(key) {
+            Some(toml::Value::String(s)) => vec![s.clone()],
+            Some(toml::Value::Array(a)) => a
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect(),
+            _ => vec![],
+        }
+    };
+    let category = strings("category").into_iter().next();
+    let areas = strings("areas");
+    let mut text = Vec::new();
+    if let Some(c) = &category {
+        text.push(name_of(config.map(|c| &c.categories), c));
+    }
+    for a in &areas {
+        text.push(name_of(config.map(|c| &c.areas), a));
+    }
+    text.extend(strings("target_groups"));
+    (category, areas, scrub_contacts(&text.join("\n")))
+}
+
+/// The first `max` characters of a text, whitespace collapsed, cut at a word boundary.
+pub fn excerpt(text: &str, max: usize) -> String {
+    let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if collapsed.chars().count() <= max {
+        return collapsed;
+    }
+    let cut: String = collapsed.chars().take(max).collect();
+    let at_word = cut.rfind(' ').filter(|&i| i > max / 2).unwrap_or(cut.len());
+    format!(
+        "{}…",
+        cut[..at_word].trim_end_matches([',', '.', ';', ':', ' '])
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::excerpt;
+
+    #[test]
+    fn excerpts_cut_at_a_word() {
+        let text = "Ylöjärven kaupunki myöntää   avustuksia\nyhdistyksille, jotka tekevät työtä.";
+        assert_eq!(excerpt(text, 40), "Ylöjärven kaupunki myöntää avustuksia…");
+        assert_eq!(excerpt("Lyhyt teksti.", 40), "Lyhyt teksti.");
+    }
+}

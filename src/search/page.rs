@@ -1,0 +1,44 @@
+//! The search page at `haku/`, rendered with the theme's `search.html`.
+
+use super::IndexSummary;
+use crate::content::Site;
+use crate::diagnostics::{Error, Result};
+use crate::output::{SitemapEntry, Writer};
+use crate::render::Renderer;
+use serde_json::json;
+
+/// Site path of the search page (the header's search form submits here).
+pub const SEARCH_PATH: &str = "haku/";
+
+/// Renders `haku/index.html`; the template gets `search.index_url` (the manifest, with the
+/// version for cache busting) and `search.script_url`. A content page at `haku/` wins: then
+/// nothing is written here.
+pub fn render_search_page(
+    site: &Site,
+    renderer: &Renderer,
+    writer: &Writer,
+    index: &IndexSummary,
+) -> Result<Vec<SitemapEntry>> {
+    let taken = site.pages.iter().map(|p| p.path.as_str());
+    if taken
+        .chain(site.sections.iter().map(|s| s.path.as_str()))
+        .any(|p| p == SEARCH_PATH)
+    {
+        return Ok(vec![]);
+    }
+    let mut ctx = renderer.base_context(site, SEARCH_PATH, None);
+    ctx.insert(
+        "search",
+        &json!({
+            "index_url": site.url(&format!("search/index.json?v={}", index.version)),
+            "script_url": site.url(&format!("search.js?v={}", index.version)),
+            "docs": index.docs,
+        }),
+    );
+    let html = renderer.render("search.html", &ctx, None)?;
+    writer.write_page(SEARCH_PATH, &html).map_err(Error::from)?;
+    Ok(vec![SitemapEntry {
+        path: SEARCH_PATH.to_string(),
+        lastmod: None,
+    }])
+}
