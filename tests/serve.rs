@@ -386,6 +386,7 @@ fn edit_rerenders_only_what_lists_the_page_and_reloads_browsers() {
         // whole-site outputs
         "404.html",
         "vanha-yhteys/index.html",
+        "haku/index.html",
     ]);
     assert_eq!(html, expected);
     for whole_site in ["sitemap.xml", "uutiset/atom.xml", "robots.txt"] {
