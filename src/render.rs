@@ -7,7 +7,10 @@
 //! - `nav`: top-level sections `{title, url, active}`; `breadcrumbs`: ancestors `{title, url}`
 //! - `css_url`: the fingerprinted stylesheet; `serve_mode`: true in the preview server
 //! - `page` (page.html), `section` (index.html, section.html), `taxonomy` + `terms`
-//!   (taxonomy_list.html), `taxonomy` + `term` (taxonomy_single.html)
+//!   (taxonomy_list.html; each term has name, slug, url, permalink, pages_count), `taxonomy` +
+//!   `term` (taxonomy_single.html; the term also has `pages`)
+//! - lists of pages (`section.pages`, `term.pages`) hold page summaries: everything a page has
+//!   except `content`, `toc`, `section`, `lower`, `higher` and `organisation`
 //! - functions `get_url(path, absolute?)`, `get_page(path)`, `get_section(path)`, `trans(key)`, `now()`
 //! - filters `date(format)`, `json_encode`, `urlencode`
 
@@ -39,6 +42,8 @@ pub struct Renderer {
 /// Pre-serialized model, so each render does not serialize the site again.
 struct SiteData {
     pages: Vec<Json>,
+    /// Pages as lists show them (no body): shared by sections and taxonomy terms.
+    summaries: Vec<Json>,
     sections: Vec<Json>,
     config: Json,
     nav: Vec<(usize, Json)>,
@@ -212,6 +217,11 @@ impl Renderer {
         &self.data.pages[index]
     }
 
+    /// Serialized page summary (no body), as lists of pages show it.
+    pub fn page_summary_value(&self, index: usize) -> &Json {
+        &self.data.summaries[index]
+    }
+
     /// Serialized section, as templates see it.
     pub fn section_value(&self, index: usize) -> &Json {
         &self.data.sections[index]
@@ -372,13 +382,13 @@ fn page_json(site: &Site, index: usize) -> Json {
     v
 }
 
-fn section_json(site: &Site, index: usize) -> Json {
+fn summary_json(site: &Site, index: usize) -> Json {
+    serde_json::to_value(page_summary(site, &site.pages[index])).expect("serializable")
+}
+
+fn section_json(site: &Site, summaries: &[Json], index: usize) -> Json {
     let s: &Section = &site.sections[index];
-    let pages: Vec<Json> = s
-        .pages
-        .iter()
-        .map(|&p| serde_json::to_value(page_summary(site, &site.pages[p])).expect("serializable"))
-        .collect();
+    let pages: Vec<&Json> = s.pages.iter().map(|&p| &summaries[p]).collect();
     let subsections: Vec<Json> = s
         .subsections
         .iter()
@@ -417,9 +427,13 @@ impl SiteData {
             .into_par_iter()
             .map(|i| page_json(site, i))
             .collect();
+        let summaries: Vec<Json> = (0..site.pages.len())
+            .into_par_iter()
+            .map(|i| summary_json(site, i))
+            .collect();
         let sections = (0..site.sections.len())
             .into_par_iter()
-            .map(|i| section_json(site, i))
+            .map(|i| section_json(site, &summaries, i))
             .collect();
         let mut config = serde_json::to_value(&site.config).expect("serializable");
         config["base_path"] = json!(site.config.base_path());
@@ -435,6 +449,7 @@ impl SiteData {
             .collect();
         SiteData {
             pages,
+            summaries,
             sections,
             config,
             nav,
