@@ -357,11 +357,17 @@ fn dir_path(
 
 struct Resolver<'a> {
     urls: HashMap<&'a str, String>,
+    /// The site's folder, for reading image dimensions.
+    root: &'a Path,
 }
 
 impl LinkResolver for Resolver<'_> {
     fn resolve(&self, content_path: &str) -> Option<String> {
         self.urls.get(content_path).cloned()
+    }
+
+    fn image_size(&self, src: &str, from: &Path) -> Option<(usize, usize)> {
+        markdown::local_image_size(self.root, src, from)
     }
 }
 
@@ -390,7 +396,8 @@ fn render_markdown(site: &mut Site, problems: &mut Vec<Diagnostic>) {
             (file.as_str(), site.url(path))
         })
         .collect();
-    let resolver = Resolver { urls };
+    let root = site.root.clone();
+    let resolver = Resolver { urls, root: &root };
     let render_one = |file: &SourceFile| {
         // Organisation profiles may one day come from the associations themselves: no raw HTML.
         let trusted = untrusted_prefix
