@@ -11,7 +11,8 @@
 //!   `term` (taxonomy_single.html; the term also has `pages`)
 //! - lists of pages (`section.pages`, `term.pages`) hold page summaries: everything a page has
 //!   except `content`, `toc`, `section`, `lower`, `higher` and `organisation`
-//! - functions `get_url(path, absolute?)`, `get_page(path)`, `get_section(path)`, `trans(key)`, `now()`
+//! - functions `get_url(path, absolute?)`, `get_page(path)` (the page's summary, no body),
+//!   `get_section(path)`, `trans(key)`, `now()`
 //! - filters `date(format)`, `json_encode`, `urlencode`
 
 use crate::content::{Item, Page, Section, Site};
@@ -41,8 +42,9 @@ pub struct Renderer {
 
 /// Pre-serialized model, so each render does not serialize the site again.
 struct SiteData {
-    pages: Vec<Json>,
-    /// Pages as lists show them (no body): shared by sections and taxonomy terms.
+    /// Pages as lists show them (no body): shared by sections, taxonomy terms and `get_page`.
+    /// A page's full value (with its body) is built only while that page renders, so the
+    /// bodies are not held a second time for the whole build.
     summaries: Vec<Json>,
     sections: Vec<Json>,
     config: Json,
@@ -168,7 +170,7 @@ impl Renderer {
     pub fn render_page(&self, site: &Site, index: usize) -> Result<String> {
         let page = &site.pages[index];
         let mut ctx = self.base_context(site, &page.path, Some(page.section));
-        ctx.insert("page", &self.data.pages[index]);
+        ctx.insert("page", &page_json(site, &self.data.summaries[index], index));
         let template = page
             .meta
             .template
@@ -212,9 +214,9 @@ impl Renderer {
             .map_err(|e| template_error(&e, &self.files, origin))
     }
 
-    /// Serialized page, as templates see it.
+    /// Serialized page summary (no body), as lists of pages and `get_page` show it.
     pub fn page_value(&self, index: usize) -> &Json {
-        &self.data.pages[index]
+        &self.data.summaries[index]
     }
 
     /// Serialized page summary (no body), as lists of pages show it.
@@ -363,9 +365,9 @@ fn link(site: &Site, title: &str, path: &str) -> Json {
     json!({"title": title, "url": site.url(path), "permalink": site.permalink(path)})
 }
 
-fn page_json(site: &Site, index: usize) -> Json {
+fn page_json(site: &Site, summary: &Json, index: usize) -> Json {
     let page = &site.pages[index];
-    let mut v = serde_json::to_value(page_summary(site, page)).expect("serializable");
+    let mut v = summary.clone();
     let section = &site.sections[page.section];
     v["content"] = json!(page.content.html);
     v["toc"] = json!(page.content.toc);
@@ -423,10 +425,6 @@ fn section_json(site: &Site, summaries: &[Json], index: usize) -> Json {
 impl SiteData {
     fn new(site: &Site) -> SiteData {
         use rayon::prelude::*;
-        let pages = (0..site.pages.len())
-            .into_par_iter()
-            .map(|i| page_json(site, i))
-            .collect();
         let summaries: Vec<Json> = (0..site.pages.len())
             .into_par_iter()
             .map(|i| summary_json(site, i))
@@ -448,7 +446,6 @@ impl SiteData {
             })
             .collect();
         SiteData {
-            pages,
             summaries,
             sections,
             config,
@@ -490,7 +487,7 @@ fn register(
                     tera::Error::message(format!("get_url: no content file `{file}`"))
                 })?;
                 let value = match item {
-                    Item::Page(i) => &data.pages[*i],
+                    Item::Page(i) => &data.summaries[*i],
                     Item::Section(i) => &data.sections[*i],
                 };
                 let key = if absolute { "permalink" } else { "url" };
@@ -513,7 +510,7 @@ fn register(
     tera.register_function("get_page", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
         let path: String = kwargs.must_get("path")?;
         match files.get(path.trim_start_matches("@/")) {
-            Some(Item::Page(i)) => Ok(to_value(&d.pages[*i])),
+            Some(Item::Page(i)) => Ok(to_value(&d.summaries[*i])),
             _ => Err(tera::Error::message(format!("get_page: no page `{path}` (give the path under content/, e.g. uutiset/avaus.md)"))),
         }
     });
