@@ -30,30 +30,35 @@ def measure(out: str, label: str, cmd: list[str]) -> None:
     wall = time.perf_counter() - start
     err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
     code = os.waitstatus_to_exitcode(status)
+    # CPU time (user + system) is steadier than wall time on a machine shared with other work.
+    cpu = usage.ru_utime + usage.ru_stime
     if code != 0:
         sys.exit(f"{label} failed (exit {code}):\n{err[-4000:]}")
     with open(out, "a", encoding="utf-8") as f:
-        f.write(f"{label}\t{wall:.4f}\t{usage.ru_maxrss}\n")
-    print(f"  {label:<10} {wall:7.2f} s  {usage.ru_maxrss / 1024:7.0f} MB")
+        f.write(f"{label}\t{wall:.4f}\t{usage.ru_maxrss}\t{cpu:.2f}\n")
+    print(f"  {label:<10} {wall:7.2f} s  {cpu:7.2f} s CPU  {usage.ru_maxrss / 1024:7.0f} MB")
 
 
 def summary(path: str) -> None:
-    runs: dict[str, list[tuple[float, int]]] = {}
+    runs: dict[str, list[tuple[float, int, float]]] = {}
     with open(path, encoding="utf-8") as f:
         for line in f:
-            label, wall, rss = line.split("\t")
-            runs.setdefault(label, []).append((float(wall), int(rss)))
+            label, wall, rss, cpu = line.rstrip("\n").split("\t")
+            runs.setdefault(label, []).append((float(wall), int(rss), float(cpu)))
     rows = {}
-    print(f"  {'tool':<10} {'runs':>4} {'median s':>9} {'min–max s':>14} {'peak MB (median)':>17} {'peak MB max':>12}")
+    print(f"  {'tool':<10} {'runs':>4} {'median s':>9} {'min–max s':>14} {'CPU s (median)':>15} "
+          f"{'peak MB (median)':>17} {'peak MB max':>12}")
     for label, xs in runs.items():
-        walls = [w for w, _ in xs]
-        rss = [r / 1024 for _, r in xs]
-        rows[label] = (statistics.median(walls), statistics.median(rss))
+        walls = [w for w, _, _ in xs]
+        rss = [r / 1024 for _, r, _ in xs]
+        cpu = statistics.median(c for _, _, c in xs)
+        rows[label] = (statistics.median(walls), statistics.median(rss), cpu)
         print(f"  {label:<10} {len(xs):>4} {statistics.median(walls):>9.2f} "
-              f"{min(walls):>6.2f}–{max(walls):<6.2f} {statistics.median(rss):>17.0f} {max(rss):>12.0f}")
+              f"{min(walls):>6.2f}–{max(walls):<6.2f} {cpu:>15.2f} {statistics.median(rss):>17.0f} {max(rss):>12.0f}")
     if "kumppani" in rows and "hugo" in rows:
         k, h = rows["kumppani"], rows["hugo"]
-        print(f"  ratio kumppani/hugo: wall {k[0] / h[0]:.2f}×, peak memory {k[1] / h[1]:.2f}×")
+        print(f"  ratio kumppani/hugo: wall {k[0] / h[0]:.2f}×, CPU {k[2] / h[2]:.2f}×, "
+              f"peak memory {k[1] / h[1]:.2f}×")
 
 
 def gz(path: str) -> int:
