@@ -5,9 +5,8 @@ use super::{Asset, Item, Page, Section, Site, SourceFile, Taxonomy, Term};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Error, Result, Severity, suggestion_hint};
 use crate::markdown::{self, BodySource, LinkResolver, MarkdownOptions};
-use crate::text::{finnish_cmp, slugify};
+use crate::text::{finnish_cmp, finnish_key, finnish_key_cmp, slugify};
 use rayon::prelude::*;
-use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
@@ -480,20 +479,26 @@ fn check_anchors(site: &Site, problems: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Weight first (pages without one last), then newest date, then Finnish alphabetical title.
-pub(crate) fn page_order(a: &Page, b: &Page) -> Ordering {
-    let weight = |p: &Page| p.meta.weight.unwrap_or(i64::MAX);
-    weight(a)
-        .cmp(&weight(b))
-        .then_with(|| b.dates.date.cmp(&a.dates.date))
-        .then_with(|| finnish_cmp(&a.title, &b.title))
-        .then_with(|| a.path.cmp(&b.path))
+/// Finnish collation keys of every page title, computed once for the sorts below.
+fn title_keys(pages: &[Page]) -> Vec<Vec<(u32, u32)>> {
+    pages.par_iter().map(|p| finnish_key(&p.title)).collect()
 }
 
 fn order(site: &mut Site) {
     let pages = &site.pages;
+    let keys = title_keys(pages);
+    let weight = |p: &Page| p.meta.weight.unwrap_or(i64::MAX);
+    // Weight first (pages without one last), then newest date, then Finnish alphabetical
+    // title (keys precomputed: comparing titles normalises and allocates), then path.
     for s in &mut site.sections {
-        s.pages.sort_by(|&a, &b| page_order(&pages[a], &pages[b]));
+        s.pages.sort_by(|&a, &b| {
+            let (pa, pb) = (&pages[a], &pages[b]);
+            weight(pa)
+                .cmp(&weight(pb))
+                .then_with(|| pb.dates.date.cmp(&pa.dates.date))
+                .then_with(|| finnish_key_cmp((&keys[a], &pa.title), (&keys[b], &pb.title)))
+                .then_with(|| pa.path.cmp(&pb.path))
+        });
     }
     let snapshot: Vec<(i64, String)> = site
         .sections
@@ -549,13 +554,15 @@ fn build_taxonomies(site: &mut Site, problems: &mut Vec<Diagnostic>) {
                 let entry = terms
                     .entry((taxonomy.clone(), slug))
                     .or_insert_with(|| (value.clone(), Vec::new()));
-                if !entry.1.contains(&i) {
+                // Pages come in index order, so a repeat of this page can only be the last one.
+                if entry.1.last() != Some(&i) {
                     entry.1.push(i);
                 }
             }
         }
     }
     let pages = &site.pages;
+    let keys = title_keys(pages);
     site.taxonomies = configured
         .iter()
         .map(|name| {
@@ -565,11 +572,12 @@ fn build_taxonomies(site: &mut Site, problems: &mut Vec<Diagnostic>) {
                 .map(|((_, slug), (display, ids))| {
                     let mut ids = ids.clone();
                     ids.sort_by(|&a, &b| {
-                        pages[b]
-                            .dates
-                            .date
-                            .cmp(&pages[a].dates.date)
-                            .then_with(|| finnish_cmp(&pages[a].title, &pages[b].title))
+                        pages[b].dates.date.cmp(&pages[a].dates.date).then_with(|| {
+                            finnish_key_cmp(
+                                (&keys[a], &pages[a].title),
+                                (&keys[b], &pages[b].title),
+                            )
+                        })
                     });
                     Term {
                         name: display.clone(),
