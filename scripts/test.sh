@@ -18,3 +18,5 @@ if [ -f scripts/browser-setup.sh ]; then
   bash scripts/browser-setup.sh
   node --test tests/browser/
 fi
+echo "== benchmark harness (1k pages, one run, no thresholds)"
+benches/run.sh --quick

@@ -45,6 +45,13 @@ pub trait LinkResolver: Sync {
     fn why_missing(&self, _content_path: &str) -> Option<String> {
         None
     }
+
+    /// Width and height of a local image as written in `src` by the file `from` (its display
+    /// path, `content/uutiset/x.md`), so `<img>` can reserve its space before it loads.
+    /// `None` for remote or unreadable images.
+    fn image_size(&self, _src: &str, _from: &Path) -> Option<(usize, usize)> {
+        None
+    }
 }
 
 /// One heading, nested into a table of contents.
@@ -231,6 +238,9 @@ pub fn render(
                 if !title.is_empty() {
                     tag.push_str(&format!(" title=\"{}\"", escape_html(title)));
                 }
+                if let Some((w, h)) = links.image_size(dest_url, at.file) {
+                    tag.push_str(&format!(" width=\"{w}\" height=\"{h}\""));
+                }
                 tag.push_str(" loading=\"lazy\" decoding=\"async\">");
                 result.push(Event::Html(CowStr::from(tag)));
                 i = end + 1;
@@ -411,6 +421,27 @@ fn rewrite_local_url(
     None
 }
 
+/// Reads the dimensions of a local image: `/x.png` from the site's `static/` or `content/`,
+/// a relative `x.png` next to the Markdown file `from` (a path under `root`, `content/a/b.md`).
+/// Only the file's header is read (imagesize), so this stays cheap on large sites.
+pub fn local_image_size(root: &Path, src: &str, from: &Path) -> Option<(usize, usize)> {
+    let path = src.split(['?', '#']).next().unwrap_or(src);
+    if path.is_empty() || path.starts_with("//") || path.contains(':') {
+        return None;
+    }
+    let candidates = match path.strip_prefix('/') {
+        Some(rest) => vec![
+            root.join("static").join(rest),
+            root.join("content").join(rest),
+        ],
+        None => vec![root.join(from.parent()?).join(path)],
+    };
+    candidates
+        .iter()
+        .find_map(|p| imagesize::size(p).ok())
+        .map(|s| (s.width, s.height))
+}
+
 fn find_end(
     events: &[(Event<'_>, Range<usize>)],
     start: usize,
@@ -553,6 +584,58 @@ mod tests {
                 .contains("<a href=\"https://example.fi/\" class=\"external\" rel=\"noopener\">")
         );
         assert!(r.html.contains("src=\"/base/img/x.png\" alt=\"kuva\""));
+    }
+
+    struct Sized;
+    impl LinkResolver for Sized {
+        fn resolve(&self, _: &str) -> Option<String> {
+            None
+        }
+        fn image_size(&self, src: &str, from: &Path) -> Option<(usize, usize)> {
+            (src == "kuva.png" && from == Path::new("x.md")).then_some((640, 480))
+        }
+    }
+
+    #[test]
+    fn local_images_get_their_dimensions_and_lazy_loading() {
+        let body = "![Kuva](kuva.png) ![Muu](https://example.fi/x.png)";
+        let at = BodySource {
+            file: Path::new("x.md"),
+            source: body,
+            body_offset: 0,
+            trusted: true,
+        };
+        let html = render(body, &at, &opts(), &Sized).html;
+        assert!(
+            html.contains(
+                "<img src=\"kuva.png\" alt=\"Kuva\" width=\"640\" height=\"480\" loading=\"lazy\""
+            ),
+            "{html}"
+        );
+        assert!(
+            html.contains("<img src=\"https://example.fi/x.png\" alt=\"Muu\" loading=\"lazy\""),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn local_image_size_reads_static_and_neighbouring_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("static")).unwrap();
+        std::fs::create_dir_all(root.join("content/uutiset")).unwrap();
+        // A 3×2 GIF header is all imagesize reads.
+        let gif = b"GIF89a\x03\x00\x02\x00\x00\x00\x00;";
+        std::fs::write(root.join("static/logo.gif"), gif).unwrap();
+        std::fs::write(root.join("content/uutiset/kuva.gif"), gif).unwrap();
+        let from = Path::new("content/uutiset/juttu.md");
+        assert_eq!(local_image_size(root, "/logo.gif", from), Some((3, 2)));
+        assert_eq!(local_image_size(root, "kuva.gif?v=2", from), Some((3, 2)));
+        assert_eq!(local_image_size(root, "puuttuu.gif", from), None);
+        assert_eq!(
+            local_image_size(root, "https://example.fi/x.gif", from),
+            None
+        );
     }
 
     #[test]

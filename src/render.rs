@@ -7,8 +7,12 @@
 //! - `nav`: top-level sections `{title, url, active}`; `breadcrumbs`: ancestors `{title, url}`
 //! - `css_url`: the fingerprinted stylesheet; `serve_mode`: true in the preview server
 //! - `page` (page.html), `section` (index.html, section.html), `taxonomy` + `terms`
-//!   (taxonomy_list.html), `taxonomy` + `term` (taxonomy_single.html)
-//! - functions `get_url(path, absolute?)`, `get_page(path)`, `get_section(path)`, `trans(key)`, `now()`
+//!   (taxonomy_list.html; each term has name, slug, url, permalink, pages_count), `taxonomy` +
+//!   `term` (taxonomy_single.html; the term also has `pages`)
+//! - lists of pages (`section.pages`, `term.pages`) hold page summaries: everything a page has
+//!   except `content`, `toc`, `section`, `lower`, `higher` and `organisation`
+//! - functions `get_url(path, absolute?)`, `get_page(path)` (the page's summary, no body),
+//!   `get_section(path)`, `trans(key)`, `now()`
 //! - filters `date(format)`, `json_encode`, `urlencode`
 
 use crate::content::{Item, Page, Section, Site};
@@ -38,7 +42,10 @@ pub struct Renderer {
 
 /// Pre-serialized model, so each render does not serialize the site again.
 struct SiteData {
-    pages: Vec<Json>,
+    /// Pages as lists show them (no body): shared by sections, taxonomy terms and `get_page`.
+    /// A page's full value (with its body) is built only while that page renders, so the
+    /// bodies are not held a second time for the whole build.
+    summaries: Vec<Json>,
     sections: Vec<Json>,
     config: Json,
     nav: Vec<(usize, Json)>,
@@ -163,7 +170,7 @@ impl Renderer {
     pub fn render_page(&self, site: &Site, index: usize) -> Result<String> {
         let page = &site.pages[index];
         let mut ctx = self.base_context(site, &page.path, Some(page.section));
-        ctx.insert("page", &self.data.pages[index]);
+        ctx.insert("page", &page_json(site, &self.data.summaries[index], index));
         let template = page
             .meta
             .template
@@ -207,9 +214,14 @@ impl Renderer {
             .map_err(|e| template_error(&e, &self.files, origin))
     }
 
-    /// Serialized page, as templates see it.
+    /// Serialized page summary (no body), as lists of pages and `get_page` show it.
     pub fn page_value(&self, index: usize) -> &Json {
-        &self.data.pages[index]
+        &self.data.summaries[index]
+    }
+
+    /// Serialized page summary (no body), as lists of pages show it.
+    pub fn page_summary_value(&self, index: usize) -> &Json {
+        &self.data.summaries[index]
     }
 
     /// Serialized section, as templates see it.
@@ -353,9 +365,9 @@ fn link(site: &Site, title: &str, path: &str) -> Json {
     json!({"title": title, "url": site.url(path), "permalink": site.permalink(path)})
 }
 
-fn page_json(site: &Site, index: usize) -> Json {
+fn page_json(site: &Site, summary: &Json, index: usize) -> Json {
     let page = &site.pages[index];
-    let mut v = serde_json::to_value(page_summary(site, page)).expect("serializable");
+    let mut v = summary.clone();
     let section = &site.sections[page.section];
     v["content"] = json!(page.content.html);
     v["toc"] = json!(page.content.toc);
@@ -370,13 +382,13 @@ fn page_json(site: &Site, index: usize) -> Json {
     v
 }
 
-fn section_json(site: &Site, index: usize) -> Json {
+fn summary_json(site: &Site, index: usize) -> Json {
+    serde_json::to_value(page_summary(site, &site.pages[index])).expect("serializable")
+}
+
+fn section_json(site: &Site, summaries: &[Json], index: usize) -> Json {
     let s: &Section = &site.sections[index];
-    let pages: Vec<Json> = s
-        .pages
-        .iter()
-        .map(|&p| serde_json::to_value(page_summary(site, &site.pages[p])).expect("serializable"))
-        .collect();
+    let pages: Vec<&Json> = s.pages.iter().map(|&p| &summaries[p]).collect();
     let subsections: Vec<Json> = s
         .subsections
         .iter()
@@ -413,13 +425,13 @@ fn section_json(site: &Site, index: usize) -> Json {
 impl SiteData {
     fn new(site: &Site) -> SiteData {
         use rayon::prelude::*;
-        let pages = (0..site.pages.len())
+        let summaries: Vec<Json> = (0..site.pages.len())
             .into_par_iter()
-            .map(|i| page_json(site, i))
+            .map(|i| summary_json(site, i))
             .collect();
         let sections = (0..site.sections.len())
             .into_par_iter()
-            .map(|i| section_json(site, i))
+            .map(|i| section_json(site, &summaries, i))
             .collect();
         let mut config = serde_json::to_value(&site.config).expect("serializable");
         config["base_path"] = json!(site.config.base_path());
@@ -434,7 +446,7 @@ impl SiteData {
             })
             .collect();
         SiteData {
-            pages,
+            summaries,
             sections,
             config,
             nav,
@@ -475,7 +487,7 @@ fn register(
                     tera::Error::message(format!("get_url: no content file `{file}`"))
                 })?;
                 let value = match item {
-                    Item::Page(i) => &data.pages[*i],
+                    Item::Page(i) => &data.summaries[*i],
                     Item::Section(i) => &data.sections[*i],
                 };
                 let key = if absolute { "permalink" } else { "url" };
@@ -498,7 +510,7 @@ fn register(
     tera.register_function("get_page", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
         let path: String = kwargs.must_get("path")?;
         match files.get(path.trim_start_matches("@/")) {
-            Some(Item::Page(i)) => Ok(to_value(&d.pages[*i])),
+            Some(Item::Page(i)) => Ok(to_value(&d.summaries[*i])),
             _ => Err(tera::Error::message(format!("get_page: no page `{path}` (give the path under content/, e.g. uutiset/avaus.md)"))),
         }
     });

@@ -68,17 +68,25 @@ fn collation_weight(c: char) -> (u32, u32) {
 
 /// Compares two strings in Finnish alphabetical order (case-insensitive, å ä ö after z).
 pub fn finnish_cmp(a: &str, b: &str) -> Ordering {
-    let key = |s: &str| -> Vec<(u32, u32)> {
-        s.nfc()
-            .flat_map(char::to_lowercase)
-            .map(collation_weight)
-            .collect()
-    };
-    let (ka, kb) = (key(a), key(b));
+    finnish_key_cmp((&finnish_key(a), a), (&finnish_key(b), b))
+}
+
+/// The collation key [`finnish_cmp`] compares; computing it once per string makes large sorts
+/// cheap (it normalises and allocates).
+pub fn finnish_key(s: &str) -> Vec<(u32, u32)> {
+    s.nfc()
+        .flat_map(char::to_lowercase)
+        .map(collation_weight)
+        .collect()
+}
+
+/// [`finnish_cmp`] on precomputed keys: `(key, string)` pairs.
+pub fn finnish_key_cmp(a: (&[(u32, u32)], &str), b: (&[(u32, u32)], &str)) -> Ordering {
+    let (ka, kb) = (a.0, b.0);
     let primary = ka.iter().map(|k| k.0).cmp(kb.iter().map(|k| k.0));
     primary
         .then_with(|| ka.iter().map(|k| k.1).cmp(kb.iter().map(|k| k.1)))
-        .then_with(|| a.cmp(b))
+        .then_with(|| a.1.cmp(b.1))
 }
 
 /// Escapes text for HTML element content and attribute values.

@@ -5,9 +5,8 @@ use super::{Asset, Item, Page, Section, Site, SourceFile, Taxonomy, Term};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Error, Result, Severity, suggestion_hint};
 use crate::markdown::{self, BodySource, LinkResolver, MarkdownOptions};
-use crate::text::{finnish_cmp, slugify};
+use crate::text::{finnish_cmp, finnish_key, finnish_key_cmp, slugify};
 use rayon::prelude::*;
-use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
@@ -377,6 +376,8 @@ fn dir_path(
 struct Resolver<'a> {
     urls: HashMap<&'a str, String>,
     drafts: HashSet<&'a str>,
+    /// The site's folder, for reading image dimensions.
+    root: &'a Path,
 }
 
 impl LinkResolver for Resolver<'_> {
@@ -388,6 +389,10 @@ impl LinkResolver for Resolver<'_> {
         self.drafts
             .contains(content_path)
             .then(|| "a draft that is not published".to_string())
+    }
+
+    fn image_size(&self, src: &str, from: &Path) -> Option<(usize, usize)> {
+        markdown::local_image_size(self.root, src, from)
     }
 }
 
@@ -424,9 +429,11 @@ fn render_markdown(
         })
         .chain(unreadable.iter().map(|f| (f.as_str(), "#".to_string())))
         .collect();
+    let root = site.root.clone();
     let resolver = Resolver {
         urls,
         drafts: drafts.iter().map(String::as_str).collect(),
+        root: &root,
     };
     let render_one = |file: &SourceFile| {
         // Organisation profiles may one day come from the associations themselves: no raw HTML.
@@ -510,20 +517,26 @@ fn check_anchors(site: &Site, problems: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Weight first (pages without one last), then newest date, then Finnish alphabetical title.
-pub(crate) fn page_order(a: &Page, b: &Page) -> Ordering {
-    let weight = |p: &Page| p.meta.weight.unwrap_or(i64::MAX);
-    weight(a)
-        .cmp(&weight(b))
-        .then_with(|| b.dates.date.cmp(&a.dates.date))
-        .then_with(|| finnish_cmp(&a.title, &b.title))
-        .then_with(|| a.path.cmp(&b.path))
+/// Finnish collation keys of every page title, computed once for the sorts below.
+fn title_keys(pages: &[Page]) -> Vec<Vec<(u32, u32)>> {
+    pages.par_iter().map(|p| finnish_key(&p.title)).collect()
 }
 
 fn order(site: &mut Site) {
     let pages = &site.pages;
+    let keys = title_keys(pages);
+    let weight = |p: &Page| p.meta.weight.unwrap_or(i64::MAX);
+    // Weight first (pages without one last), then newest date, then Finnish alphabetical
+    // title (keys precomputed: comparing titles normalises and allocates), then path.
     for s in &mut site.sections {
-        s.pages.sort_by(|&a, &b| page_order(&pages[a], &pages[b]));
+        s.pages.sort_by(|&a, &b| {
+            let (pa, pb) = (&pages[a], &pages[b]);
+            weight(pa)
+                .cmp(&weight(pb))
+                .then_with(|| pb.dates.date.cmp(&pa.dates.date))
+                .then_with(|| finnish_key_cmp((&keys[a], &pa.title), (&keys[b], &pb.title)))
+                .then_with(|| pa.path.cmp(&pb.path))
+        });
     }
     let snapshot: Vec<(i64, String)> = site
         .sections
@@ -579,13 +592,15 @@ fn build_taxonomies(site: &mut Site, problems: &mut Vec<Diagnostic>) {
                 let entry = terms
                     .entry((taxonomy.clone(), slug))
                     .or_insert_with(|| (value.clone(), Vec::new()));
-                if !entry.1.contains(&i) {
+                // Pages come in index order, so a repeat of this page can only be the last one.
+                if entry.1.last() != Some(&i) {
                     entry.1.push(i);
                 }
             }
         }
     }
     let pages = &site.pages;
+    let keys = title_keys(pages);
     site.taxonomies = configured
         .iter()
         .map(|name| {
@@ -595,11 +610,12 @@ fn build_taxonomies(site: &mut Site, problems: &mut Vec<Diagnostic>) {
                 .map(|((_, slug), (display, ids))| {
                     let mut ids = ids.clone();
                     ids.sort_by(|&a, &b| {
-                        pages[b]
-                            .dates
-                            .date
-                            .cmp(&pages[a].dates.date)
-                            .then_with(|| finnish_cmp(&pages[a].title, &pages[b].title))
+                        pages[b].dates.date.cmp(&pages[a].dates.date).then_with(|| {
+                            finnish_key_cmp(
+                                (&keys[a], &pages[a].title),
+                                (&keys[b], &pages[b].title),
+                            )
+                        })
                     });
                     Term {
                         name: display.clone(),
