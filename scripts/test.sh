@@ -12,11 +12,9 @@ cargo clippy --all-targets --release -- -D warnings
 echo "== cargo build --release"
 cargo build --release
 echo "== cargo test"
-cargo test --release
-if [ -f scripts/browser-setup.sh ]; then
-  echo "== browser tests"
-  bash scripts/browser-setup.sh
-  node --test tests/browser/
-fi
+cargo test --release --no-fail-fast
+echo "== browser tests"
+bash scripts/browser-setup.sh
+node --test tests/browser/
 echo "== benchmark harness (1k pages, one run, no thresholds)"
 benches/run.sh --quick

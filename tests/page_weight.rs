@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 const BUDGET: usize = 30 * 1024;
 
 /// Markers of pages whose features need a script (the search page's result list).
-const INTERACTIVE_MARKERS: &[&str] = &["id=\"search-results\""];
+const INTERACTIVE_MARKERS: &[&str] = &["id=\"search-results\"", "id=\"directory-filter\""];
 
 fn gzip_len(bytes: &[u8]) -> usize {
     let mut enc = GzEncoder::new(Vec::new(), Compression::best());
@@ -62,6 +62,8 @@ fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
 
 /// The output file a root-relative URL with the site's base path points to.
 fn local_file(out: &Path, base_path: &str, url: &str) -> PathBuf {
+    // A cache-busting query (`search.js?v=…`) is not part of the file name.
+    let url = url.split(['?', '#']).next().unwrap_or(url);
     let rel = url
         .strip_prefix(base_path)
         .unwrap_or_else(|| panic!("{url} is not under the base path {base_path}"));
