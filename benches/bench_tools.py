@@ -87,53 +87,34 @@ def file_refs(value, search_dir: str, key: str = "") -> list[tuple[str, str]]:
 
 
 def search(public: str, word: str) -> None:
-    """Index size and first-query bytes from `public/search/`, whatever the shard names are.
+    """Index size per document and first-query bytes from `public/search/`.
 
-    A first query fetches: the search page's scripts, the manifest, the shards whose key is a
-    prefix of the (folded) query word, and the first metadata block for the displayed results.
+    The index is `search/index.json` (manifest), `search/t/<n>.json` (key-range shards) and
+    `search/filters.json`; `search/d/<n>.json` are the metadata blocks with excerpts, left out of
+    the per-document size as the target says. What a first query downloads is computed by the
+    real engine (`tests/search_eval.mjs` runs `search.js` under node and lists the files it
+    fetched with their gzip sizes).
     """
     sdir = os.path.join(public, "search")
-    if not os.path.isdir(sdir):
-        print("  search index: not built (no public/search/ on this branch) — not measured")
+    manifest_path = os.path.join(sdir, "index.json")
+    if not os.path.isfile(manifest_path):
+        print("  search index: not built — not measured")
         return
-    files = sorted(os.listdir(sdir))
-    manifest_name = next((f for f in files if f.startswith("manifest")), None)
-    meta = [f for f in files if re.search(r"meta|doc|excerpt|result", f)]
-    index_files = [f for f in files if f not in meta]
-    docs = None
-    picked: list[str] = []
-    if manifest_name:
-        with open(os.path.join(sdir, manifest_name), encoding="utf-8") as f:
-            manifest = json.load(f)
-        for key in ("documents", "docs", "doc_count", "count", "n"):
-            if isinstance(manifest, dict) and isinstance(manifest.get(key), int):
-                docs = manifest[key]
-                break
-        refs = file_refs(manifest, sdir)
-        q = fold(word)
-        shards = sorted({f for k, f in refs if k and f not in meta and q.startswith(fold(k))})
-        metas = sorted({f for _, f in refs if f in meta})
-        picked = [manifest_name] + shards + metas[:1]
-    elif len(index_files) == 1:
-        picked = index_files + meta[:1]
-    if docs is None:
-        docs = sum(1 for root, _, fs in os.walk(public) for f in fs if f == "index.html")
-    index_bytes = sum(gz(os.path.join(sdir, f)) for f in index_files)
-    print(f"  search index: {len(files)} files, {index_bytes} B gzipped without metadata blocks, "
+    with open(manifest_path, encoding="utf-8") as f:
+        docs = json.load(f)["docs"]
+    index_files = [manifest_path, os.path.join(sdir, "filters.json")]
+    shard_dir = os.path.join(sdir, "t")
+    index_files += [os.path.join(shard_dir, n) for n in sorted(os.listdir(shard_dir))]
+    index_bytes = sum(gz(p) for p in index_files if os.path.isfile(p))
+    print(f"  search index: {len(index_files)} files, {index_bytes} B gzipped without metadata blocks, "
           f"{index_bytes / max(docs, 1):.0f} B/document ({docs} documents)")
-    scripts = []
-    haku = os.path.join(public, "haku", "index.html")
-    if os.path.isfile(haku):
-        with open(haku, encoding="utf-8") as f:
-            html = f.read()
-        for src in re.findall(r'<script[^>]*src="([^"]+)"', html) + re.findall(r'import\(["\']([^"\']+)', html):
-            local = find_local(public, src)
-            if local:
-                scripts.append(local)
-    js = sum(gz(p) for p in scripts)
-    data = sum(gz(os.path.join(sdir, f)) for f in picked)
-    print(f"  first query `{word}`: {js + data} B gzipped ({js} B JS in {len(scripts)} files, "
-          f"{data} B index in {len(picked)} files: {', '.join(picked) or '?'})")
+    here = os.path.dirname(os.path.abspath(__file__))
+    evaluator = os.path.join(here, "..", "tests", "search_eval.mjs")
+    request = json.dumps({"bytes": [word]})
+    out = subprocess.run(["node", evaluator, public], input=request, capture_output=True, text=True, check=True)
+    report = json.loads(out.stdout)["bytes"][0]
+    files = ", ".join(f[0] for f in report["files"])
+    print(f"  first query `{word}`: {report['gzip']} B gzipped ({len(report['files'])} files: {files})")
 
 
 def find_local(public: str, url: str) -> str | None:

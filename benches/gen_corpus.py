@@ -245,8 +245,14 @@ def plan(pages: int, rng: random.Random) -> tuple[list[Page], list[tuple[str, st
     def date(i: int) -> str:
         return f"{2020 + i % 7}-{1 + (i * 7) % 12:02d}-{1 + (i * 13) % 28:02d}"
 
+    names: set = set()
     for i in range(n_orgs):
         name = f"{rng.choice(ORG_FIRST)} {rng.choice(ORG_SECOND)}"
+        # Profiles must have unique names (the directory refuses duplicates).
+        base_name, k = name, 2
+        while name in names:
+            name, k = f"{base_name} {k}", k + 1
+        names.add(name)
         stem = unique_stem(name)
         wanted = rng.random() < 0.4
         org = {
