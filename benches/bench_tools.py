@@ -96,9 +96,10 @@ def search(public: str, word: str) -> None:
     if not os.path.isdir(sdir):
         print("  search index: not built (no public/search/ on this branch) — not measured")
         return
-    files = sorted(os.listdir(sdir))
-    manifest_name = next((f for f in files if f.startswith("manifest")), None)
-    meta = [f for f in files if re.search(r"meta|doc|excerpt|result", f)]
+    # Recursive: the index may keep its shards in subfolders (search/t/, search/d/).
+    files = sorted(os.path.relpath(os.path.join(r, f), sdir) for r, _, fs in os.walk(sdir) for f in fs)
+    manifest_name = next((f for f in files if re.match(r"manifest|index\.json", f)), None)
+    meta = [f for f in files if re.search(r"meta|doc|excerpt|result|^d/", f)]
     index_files = [f for f in files if f not in meta]
     docs = None
     picked: list[str] = []
