@@ -191,6 +191,55 @@ function lowerBound(list, value, get) {
 }
 
 /**
+ * Hits in rank order (score descending, ties by doc id ascending) without sorting them all:
+ * `length` and `slice(start, end)` → [{doc, score}]. Only the first `end` are ranked, by a
+ * bounded heap; the ranked prefix at least doubles on each call, so paging stays cheap.
+ */
+function ranked(docs, score) {
+  const better = (a, b) => score[a] > score[b] || (score[a] === score[b] && a < b);
+  let top = [];
+  return {
+    length: docs.length,
+    slice(start = 0, end = docs.length) {
+      end = Math.min(Math.max(end, 0), docs.length);
+      if (end > top.length) top = best(docs, Math.min(docs.length, Math.max(end, 2 * top.length, 32)), better);
+      return top.slice(start, end).map((doc) => ({ doc, score: score[doc] }));
+    },
+  };
+}
+
+/** The `k` best of `docs` in order, with a heap whose root is the worst kept. */
+function best(docs, k, better) {
+  const heap = [];
+  const down = (i) => {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let w = i;
+      if (l < heap.length && better(heap[w], heap[l])) w = l;
+      if (r < heap.length && better(heap[w], heap[r])) w = r;
+      if (w === i) return;
+      [heap[i], heap[w]] = [heap[w], heap[i]];
+      i = w;
+    }
+  };
+  for (const doc of docs) {
+    if (heap.length < k) {
+      let i = heap.push(doc) - 1;
+      while (i > 0 && better(heap[(i - 1) >> 1], doc)) {
+        heap[i] = heap[(i - 1) >> 1];
+        i = (i - 1) >> 1;
+      }
+      heap[i] = doc;
+    } else if (k > 0 && better(doc, heap[0])) {
+      heap[0] = doc;
+      down(0);
+    }
+  }
+  return heap.sort((a, b) => (better(a, b) ? -1 : 1));
+}
+
+/**
  * The search engine over one index. `fetchJson(relativePath)` loads a file under `search/`
  * (the browser uses fetch with the version; node tests read files).
  */
@@ -211,18 +260,28 @@ export function createEngine(fetchJson) {
     return (await Promise.all(list)).flat();
   }
 
+  // Per-word scores live in a Float64Array indexed by document id (0 = no match; every real
+  // score is > 0) plus the list of touched ids, so a query over 100,000 documents allocates a
+  // few arrays instead of a Map entry per hit. Powers of q[1] are computed once per manifest.
+  const powers = new WeakMap();
   function decode(m, postings, weight, into) {
+    let pw = powers.get(m);
+    if (!pw) powers.set(m, pw = Array.from({ length: 64 }, (_, e) => m.q[1] ** e));
+    const base = weight * m.q[0];
+    const { score, docs } = into;
     let doc = 0;
     for (const v of postings) {
       doc += Math.floor(v / 64);
-      const score = weight * m.q[0] * m.q[1] ** (v % 64);
-      if (!(into.get(doc) >= score)) into.set(doc, score);
+      const s = base * pw[v % 64];
+      const old = score[doc];
+      if (old === 0) docs.push(doc);
+      if (!(old >= s)) score[doc] = s;
     }
   }
 
-  /** Documents matching one word: doc id → score (best of its keys and prefix expansions). */
+  /** Documents matching one word: {score: doc id → score (0 = none), docs: matched ids}. */
   async function matchWord(m, word, prefix) {
-    const scores = new Map();
+    const scores = { score: new Float64Array(m.docs), docs: [] };
     const own = keys(word);
     for (const k of own) {
       const terms = await shardsFor(k, null);
@@ -230,7 +289,7 @@ export function createEngine(fetchJson) {
       if (terms[at] && terms[at][0] === k) decode(m, terms[at][1], 1, scores);
     }
     if (prefix) {
-      const weight = scores.size ? PREFIX_WEIGHT_COMPLETE : PREFIX_WEIGHT;
+      const weight = scores.docs.length ? PREFIX_WEIGHT_COMPLETE : PREFIX_WEIGHT;
       const starts = new Set([fold(word)]);
       if (own[0].length >= 3) starts.add(own[0]);
       for (const p of starts) {
@@ -264,7 +323,7 @@ export function createEngine(fetchJson) {
 
   /**
    * Runs a query. The last word is also a prefix unless the query ends with a space.
-   * Returns {mode: 'and' | 'or', hits: [{doc, score}], words, prefix}.
+   * Returns {mode: 'and' | 'or', hits, words, prefix}; `hits` is ranked lazily (see `ranked`).
    */
   async function search(query, filters = {}) {
     const m = await manifest();
@@ -272,20 +331,35 @@ export function createEngine(fetchJson) {
     const prefix = ws.length > 0 && !/\s$/.test(query);
     const perWord = await Promise.all(ws.map((w, i) => matchWord(m, w, prefix && i === ws.length - 1)));
     const allowed = await allowedDocs(m, filters);
+    // Totals are summed in word order (as floats, so ranks stay exactly the same); AND mode only
+    // walks the documents of the rarest word.
     const combine = (all) => {
-      const total = new Map();
-      for (const scores of perWord) {
-        for (const [doc, s] of scores) {
+      const total = new Float64Array(m.docs);
+      const docs = [];
+      if (all) {
+        const rarest = perWord.reduce((a, b) => (b.docs.length < a.docs.length ? b : a), perWord[0]);
+        for (const doc of rarest?.docs ?? []) {
           if (allowed && !allowed.has(doc)) continue;
-          total.set(doc, (total.get(doc) ?? 0) + s);
+          let sum = 0;
+          for (const w of perWord) {
+            const s = w.score[doc];
+            if (s === 0) { sum = -1; break; }
+            sum += s;
+          }
+          if (sum < 0) continue;
+          total[doc] = sum;
+          docs.push(doc);
+        }
+      } else {
+        for (const w of perWord) {
+          for (const doc of w.docs) {
+            if (allowed && !allowed.has(doc)) continue;
+            if (total[doc] === 0) docs.push(doc);
+            total[doc] += w.score[doc];
+          }
         }
       }
-      const hits = [];
-      for (const [doc, score] of total) {
-        if (all && !perWord.every((s) => s.has(doc))) continue;
-        hits.push({ doc, score });
-      }
-      return hits.sort((a, b) => b.score - a.score || a.doc - b.doc);
+      return ranked(docs, total);
     };
     let mode = 'and';
     let hits = combine(true);
