@@ -6,7 +6,8 @@
 //! exported. The columns are documented in `docs/open-data.md`.
 
 use super::pages::{LICENCE, LICENCE_URL};
-use super::{checks, choice_name, logo_asset, today};
+use super::{checks, choice_name, logo_asset};
+use crate::clock::today_or_system as today;
 use crate::config::OrganisationsConfig;
 use crate::content::Site;
 use serde::Serialize;

@@ -16,6 +16,7 @@ mod skeleton;
 pub use pages::render_directory;
 pub use skeleton::new_organisation;
 
+use crate::clock::today_or_system as today;
 use crate::config::{Choice, OrganisationsConfig};
 use crate::content::{Site, frontmatter};
 use crate::diagnostics::Diagnostic;
@@ -87,11 +88,6 @@ pub struct Contact {
 /// Path prefix of profile files under `content/` (`jarjestot/`).
 fn content_prefix(config: &OrganisationsConfig) -> String {
     format!("{}/", config.section.trim_matches('/'))
-}
-
-/// Today's date (or `KUMPPANI_TODAY`); profiles' dates are compared with it.
-pub fn today() -> NaiveDate {
-    crate::clock::today_or_system()
 }
 
 /// Whether a profile was confirmed longer ago than the configured limit (or never).

@@ -2,7 +2,8 @@
 //! statistics, and the open-data files. The directory page itself is the section's own page;
 //! its data comes from [`directory_value`].
 
-use super::{Paths, charts, choice_name, export, is_stale, profiles, today};
+use super::{Paths, charts, choice_name, export, is_stale, profiles};
+use crate::clock::today_or_system as today;
 use crate::config::{Choice, OrganisationsConfig};
 use crate::content::Site;
 use crate::diagnostics::{Error, Result};

@@ -2,7 +2,7 @@
 //! fill in. Required fields get valid example values (the file builds as written); optional
 //! ones are present but commented out, with a Finnish note on what goes there.
 
-use super::today;
+use crate::clock::today_or_system as today;
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Result};
 use crate::text::slugify;
