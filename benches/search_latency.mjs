@@ -13,7 +13,7 @@
 // every query is timed N rounds (default 5) with performance.now() around what a user waits
 // for after the debounce, mirroring init()'s run(): engine.search() with the page's (empty)
 // filters, the first 10 results' metadata via engine.documents(), rendering them into the
-// <ul id="search-results"> with <mark> highlighting as renderPage() does, the status text,
+// <ul id="search-results"> with <mark> highlighting through search.js's own resultItem(), the status text,
 // and a forced layout of the list. Prints p50/p95/max (ms) over all timed samples per site.
 import { createRequire } from 'node:module';
 import { createServer } from 'node:http';
@@ -108,20 +108,6 @@ async function benchInPage({ queries, rounds }) {
   });
   const list = document.getElementById('search-results');
   const status = document.getElementById('search-status');
-  const WORD = /[\p{L}\p{N}\p{M}_]+(?:[.'’:][\p{L}\p{N}\p{M}_]+)*/gu;
-  // A copy of search.js appendMarked() (not exported): text nodes only, matching words in <mark>.
-  const appendMarked = (parent, text, matches) => {
-    let at = 0;
-    for (const m of text.matchAll(WORD)) {
-      if (!matches(m[0].toLowerCase())) continue;
-      if (m.index > at) parent.append(document.createTextNode(text.slice(at, m.index)));
-      const mark = document.createElement('mark');
-      mark.append(document.createTextNode(m[0]));
-      parent.append(mark);
-      at = m.index + m[0].length;
-    }
-    if (at < text.length) parent.append(document.createTextNode(text.slice(at)));
-  };
   // What init()'s run() + renderPage() do for one query, with the page's filter values.
   const filters = { section: '', category: '', area: '' };
   let searchMs = 0;
@@ -132,21 +118,7 @@ async function benchInPage({ queries, rounds }) {
     list.replaceChildren();
     const docs = await engine.documents(result.hits.slice(0, 10).map((h) => h.doc));
     const matches = search.highlighter(result.words, result.prefix);
-    for (const d of docs) {
-      const li = document.createElement('li');
-      const a = document.createElement('a');
-      a.href = d.url;
-      a.className = 'search-title';
-      appendMarked(a, d.title, matches);
-      const section = document.createElement('p');
-      section.className = 'search-section';
-      section.textContent = d.section;
-      const excerpt = document.createElement('p');
-      excerpt.className = 'search-excerpt';
-      appendMarked(excerpt, d.excerpt, matches);
-      li.append(a, section, excerpt);
-      list.append(li);
-    }
+    for (const d of docs) list.append(search.resultItem(d, matches));
     status.textContent = `${result.hits.length} tulosta haulle ${query.trim()} (${result.mode})`;
     void list.offsetHeight; // force layout: the results are ready to paint
     return result;

@@ -413,6 +413,23 @@ function appendMarked(parent, text, matches) {
   if (at < text.length) parent.append(document.createTextNode(text.slice(at)));
 }
 
+/** One result as the page shows it: title link, section and excerpt, matches marked. */
+export function resultItem(d, matches) {
+  const li = document.createElement('li');
+  const a = document.createElement('a');
+  a.href = d.url;
+  a.className = 'search-title';
+  appendMarked(a, d.title, matches);
+  const section = document.createElement('p');
+  section.className = 'search-section';
+  section.textContent = d.section;
+  const excerpt = document.createElement('p');
+  excerpt.className = 'search-excerpt';
+  appendMarked(excerpt, d.excerpt, matches);
+  li.append(a, section, excerpt);
+  return li;
+}
+
 function init(root) {
   const $ = (id) => document.getElementById(id);
   const input = $('search-input');
@@ -473,21 +490,7 @@ function init(root) {
     const ids = hits.slice(shown, shown + PAGE).map((h) => h.doc);
     const docs = await engine.documents(ids);
     const matches = highlighter(ws, prefix);
-    for (const d of docs) {
-      const li = document.createElement('li');
-      const a = document.createElement('a');
-      a.href = d.url;
-      a.className = 'search-title';
-      appendMarked(a, d.title, matches);
-      const section = document.createElement('p');
-      section.className = 'search-section';
-      section.textContent = d.section;
-      const excerpt = document.createElement('p');
-      excerpt.className = 'search-excerpt';
-      appendMarked(excerpt, d.excerpt, matches);
-      li.append(a, section, excerpt);
-      list.append(li);
-    }
+    for (const d of docs) list.append(resultItem(d, matches));
     shown += docs.length;
     more.hidden = shown >= hits.length;
   }
