@@ -118,8 +118,8 @@ fn main() {
             rebuild.push(report.took);
             if round + 1 == rounds {
                 println!("last rebuild ({:?}):", report.kind);
-                for (step, took) in &report.timings.steps {
-                    println!("  {step:<28} {:>8.1} ms", took.as_secs_f64() * 1000.0);
+                for step in &report.timings.steps {
+                    println!("  {:<28} {:>8.1} ms", step.name, step.took.as_secs_f64() * 1000.0);
                 }
             }
         }

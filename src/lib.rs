@@ -50,8 +50,20 @@ pub struct BuildOptions {
 /// Time spent in each pipeline step, for `--verbose`.
 #[derive(Debug, Clone, Default)]
 pub struct Timings {
-    /// Step name and duration, in order.
-    pub steps: Vec<(&'static str, Duration)>,
+    /// Steps in order.
+    pub steps: Vec<Step>,
+}
+
+/// One timed pipeline step.
+#[derive(Debug, Clone)]
+pub struct Step {
+    /// What the step does ("render pages").
+    pub name: &'static str,
+    /// How long it took.
+    pub took: Duration,
+    /// The process's peak resident memory when the step ended, where the system tells it:
+    /// the step that raises it is the one to look at when a big site runs out of memory.
+    pub peak_rss: Option<u64>,
 }
 
 impl Timings {
@@ -59,9 +71,26 @@ impl Timings {
     pub fn time<T>(&mut self, name: &'static str, f: impl FnOnce() -> T) -> T {
         let start = Instant::now();
         let value = f();
-        self.steps.push((name, start.elapsed()));
+        self.steps.push(Step {
+            name,
+            took: start.elapsed(),
+            peak_rss: peak_rss(),
+        });
         value
     }
+
+    /// Total time of all steps.
+    pub fn total(&self) -> Duration {
+        self.steps.iter().map(|s| s.took).sum()
+    }
+}
+
+/// Peak resident set size of this process in bytes (Linux `VmHWM`; `None` elsewhere).
+fn peak_rss() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
 }
 
 /// What a successful build reports.

@@ -155,16 +155,18 @@ fn main() -> ExitCode {
                         eprintln!("{w}");
                     }
                     if args.verbose {
-                        for (step, took) in &report.timings.steps {
-                            eprintln!("  {step:<28} {:>8.1} ms", took.as_secs_f64() * 1000.0);
+                        for step in &report.timings.steps {
+                            let peak = step.peak_rss.map_or(String::new(), |b| {
+                                format!("  peak {:>6} MB", b / 1_000_000)
+                            });
+                            eprintln!(
+                                "  {:<28} {:>8.1} ms{peak}",
+                                step.name,
+                                step.took.as_secs_f64() * 1000.0
+                            );
                         }
                     }
-                    let total: f64 = report
-                        .timings
-                        .steps
-                        .iter()
-                        .map(|(_, d)| d.as_secs_f64())
-                        .sum();
+                    let total = report.timings.total().as_secs_f64();
                     println!(
                         "Built {} pages into {} in {:.2} s",
                         report.pages,

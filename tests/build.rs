@@ -468,6 +468,9 @@ fn verbose_prints_step_timings() {
     for step in ["load content", "render pages", "write sitemap"] {
         assert!(err.contains(step), "--verbose lacks {step}: {err}");
     }
+    if cfg!(target_os = "linux") {
+        assert!(err.contains(" MB"), "--verbose lacks the peak memory: {err}");
+    }
 }
 
 #[test]
