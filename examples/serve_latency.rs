@@ -119,7 +119,11 @@ fn main() {
             if round + 1 == rounds {
                 println!("last rebuild ({:?}):", report.kind);
                 for step in &report.timings.steps {
-                    println!("  {:<28} {:>8.1} ms", step.name, step.took.as_secs_f64() * 1000.0);
+                    println!(
+                        "  {:<28} {:>8.1} ms",
+                        step.name,
+                        step.took.as_secs_f64() * 1000.0
+                    );
                 }
             }
         }

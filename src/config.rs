@@ -24,6 +24,10 @@ pub struct Config {
     /// Taxonomies, Zola style: `taxonomies = [{ name = "aiheet" }]`.
     #[serde(default)]
     pub taxonomies: Vec<TaxonomyConfig>,
+    /// How many of the newest pages a section's Atom feed carries (as Zola's `feed_limit`):
+    /// feed readers want what is new, and a feed of every page grows without end.
+    #[serde(default = "default_feed_limit")]
+    pub feed_limit: usize,
     /// Markdown rendering options.
     #[serde(default)]
     pub markdown: MarkdownConfig,
@@ -155,6 +159,7 @@ pub static SCHEMA: &[(&str, Shape)] = &[
     ("language", Shape::Value),
     ("theme", Shape::Value),
     ("taxonomies", Shape::TableArray(&[("name", Shape::Value)])),
+    ("feed_limit", Shape::Value),
     (
         "markdown",
         Shape::Table(&[
@@ -185,6 +190,10 @@ pub static SCHEMA: &[(&str, Shape)] = &[
         ]),
     ),
 ];
+
+fn default_feed_limit() -> usize {
+    20
+}
 
 impl Config {
     /// Reads `config.toml` from the site root.

@@ -30,6 +30,7 @@ use crate::output::{Selection, Writer};
 use crate::render::Renderer;
 use crate::theme::Theme;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// What `kumppani build` was asked to do.
@@ -123,54 +124,109 @@ pub fn load(
 }
 
 /// Renders a loaded site into `dir` (which must exist and be empty).
-pub fn render_site(site: &Site, dir: &Path, serve_mode: bool, timings: &mut Timings) -> Result<()> {
-    render_site_selected(site, dir, serve_mode, &Selection::All, timings)
+pub fn render_site(
+    site: &Arc<Site>,
+    dir: &Path,
+    serve_mode: bool,
+    timings: &mut Timings,
+) -> Result<()> {
+    render_into(
+        site,
+        &Writer::new(dir),
+        serve_mode,
+        &Selection::All,
+        timings,
+    )
 }
 
-/// Like [`render_site`], but renders only the `selected` pages, sections and taxonomy pages (the
-/// preview server's incremental rebuild); every whole-site step (static files, 404, aliases,
-/// feeds, sitemap, indexes) still runs in full because it is cheap and lists everything.
-pub fn render_site_selected(
-    site: &Site,
-    dir: &Path,
+/// Renders a loaded site with `writer` (a folder or memory). [`Selection::All`] renders
+/// everything. A partial selection (the preview server's incremental rebuild) renders the
+/// selected pages, sections and taxonomy pages and the lists that name every page (feeds,
+/// sitemap), plus the organisation directory when a selected page is a profile; static files,
+/// 404, aliases and the search index depend on nothing a text edit changes, except the search
+/// index, which the preview refreshes separately with [`render_search`].
+pub fn render_into(
+    site: &Arc<Site>,
+    writer: &Writer,
     serve_mode: bool,
     selected: &Selection,
     timings: &mut Timings,
 ) -> Result<()> {
+    let all = matches!(selected, Selection::All);
     let theme = timings.time("read theme", || Theme::load(&site.root, &site.config.theme))?;
-    let writer = Writer::new(dir);
-    let css_name = timings.time("copy static files", || {
-        output::copy_static(site, &theme, &writer)
-    })?;
+    let css_name = if all {
+        timings.time("copy static files", || {
+            output::copy_static(site, &theme, writer)
+        })?
+    } else {
+        output::stylesheet_name(site, &theme)?
+    };
     let css_url = site.url(&css_name);
     let renderer = timings.time("load templates", || {
         Renderer::new(site, &theme, &css_url, serve_mode)
     })?;
     let mut sitemap = timings.time("render pages", || {
-        output::render_content(site, &renderer, &writer, selected)
+        output::render_content(site, &renderer, writer, selected)
     })?;
-    let index = timings.time("build search index", || {
-        search::build_index(site, &writer, &search::IndexOptions::default())
-    })?;
-    sitemap.extend(search::page::render_search_page(
-        site, &renderer, &writer, &index,
-    )?);
+    if all {
+        search_into(site, &renderer, writer, timings)?;
+    }
+    sitemap.extend(search::page::sitemap_entries(site));
     sitemap.extend(timings.time("render taxonomies", || {
-        output::render_taxonomies(site, &renderer, &writer, selected)
+        output::render_taxonomies(site, &renderer, writer, selected)
     })?);
-    sitemap.extend(timings.time("render organisation directory", || {
-        organisations::render_directory(site, &renderer, &writer, &theme)
-    })?);
-    timings.time("render 404 and aliases", || -> Result<()> {
-        output::render_404(site, &renderer, &writer)?;
-        output::write_aliases(site, &renderer, &writer)
+    let profiles = match selected {
+        Selection::All => true,
+        Selection::Only { pages, .. } => {
+            pages.iter().any(|&p| site.pages[p].organisation.is_some())
+        }
+    };
+    if profiles {
+        timings.time("render organisation directory", || {
+            organisations::render_directory(site, &renderer, writer, &theme)
+        })?;
+    }
+    sitemap.extend(organisations::directory_sitemap(site));
+    if all {
+        timings.time("render 404 and aliases", || -> Result<()> {
+            output::render_404(site, &renderer, writer)?;
+            output::write_aliases(site, &renderer, writer)
+        })?;
+    }
+    timings.time("write feeds", || {
+        output::write_feeds(site, writer, selected)
     })?;
-    timings.time("write feeds", || output::write_feeds(site, &writer))?;
     timings.time("write sitemap and robots", || -> Result<()> {
-        output::write_sitemap(site, &mut sitemap, &writer)?;
-        output::write_robots(site, &writer)
+        output::write_sitemap(site, &mut sitemap, writer)?;
+        output::write_robots(site, writer)
     })?;
     Ok(())
+}
+
+/// Builds the search index and renders the search page (whose script URL carries the index
+/// version) with `writer`.
+pub fn render_search(
+    site: &Arc<Site>,
+    writer: &Writer,
+    serve_mode: bool,
+    timings: &mut Timings,
+) -> Result<()> {
+    let theme = Theme::load(&site.root, &site.config.theme)?;
+    let css_url = site.url(&output::stylesheet_name(site, &theme)?);
+    let renderer = Renderer::new(site, &theme, &css_url, serve_mode)?;
+    search_into(site, &renderer, writer, timings)
+}
+
+fn search_into(
+    site: &Arc<Site>,
+    renderer: &Renderer,
+    writer: &Writer,
+    timings: &mut Timings,
+) -> Result<()> {
+    let index = timings.time("build search index", || {
+        search::build_index(site, writer, &search::IndexOptions::default())
+    })?;
+    search::page::render_search_page(site, renderer, writer, &index)
 }
 
 /// Builds the site into the output folder; on any error the previous output is left untouched.
@@ -181,12 +237,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         .clone()
         .unwrap_or_else(|| options.root.join("public"));
     output::check_output_dir(&options.root, &output)?;
-    let site = load(
+    let site = Arc::new(load(
         &options.root,
         options.base_url.as_deref(),
         options.drafts,
         &mut timings,
-    )?;
+    )?);
     let staging = output::staging_dir(&output)?;
     let rendered = render_site(&site, &staging, options.serve_mode, &mut timings);
     if let Err(e) = rendered {
@@ -202,7 +258,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     Ok(BuildReport {
         output,
         pages: site.pages.len() + site.sections.len(),
-        warnings: site.warnings,
+        warnings: site.warnings.clone(),
         timings,
     })
 }

@@ -11,8 +11,9 @@ use crate::theme::Theme;
 use rayon::prelude::*;
 use serde_json::json;
 use sha2::{Digest, Sha256};
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use walkdir::WalkDir;
 
 /// One URL for the sitemap.
@@ -78,32 +79,80 @@ impl Selection {
     }
 }
 
-/// Writes files under a root directory, creating folders as needed.
+/// Where rendered files go: a folder (`build`) or memory (the preview server, which serves
+/// from memory and must not touch the disk on every save).
 pub struct Writer {
-    root: PathBuf,
+    target: Target,
+}
+
+enum Target {
+    Folder(PathBuf),
+    Memory(Mutex<BTreeMap<String, Vec<u8>>>),
 }
 
 impl Writer {
-    /// A writer into `root`.
+    /// A writer into the folder `root`, creating subfolders as needed.
     pub fn new(root: &Path) -> Writer {
         Writer {
-            root: root.to_path_buf(),
+            target: Target::Folder(root.to_path_buf()),
         }
     }
 
-    /// The directory written into.
-    pub fn root(&self) -> &Path {
-        &self.root
+    /// A writer that keeps every file in memory (see [`Writer::into_files`]).
+    pub fn in_memory() -> Writer {
+        Writer {
+            target: Target::Memory(Mutex::new(BTreeMap::new())),
+        }
+    }
+
+    /// The files written into memory, by site-relative path (empty for a folder writer).
+    pub fn into_files(self) -> BTreeMap<String, Vec<u8>> {
+        match self.target {
+            Target::Folder(_) => BTreeMap::new(),
+            Target::Memory(files) => files.into_inner().expect("writer lock"),
+        }
     }
 
     /// Writes `bytes` at a site-relative path (`uutiset/index.html`).
     pub fn write(&self, rel: &str, bytes: &[u8]) -> std::result::Result<(), Diagnostic> {
-        let path = self.root.join(rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| Diagnostic::io(parent, "create folder", &e))?;
+        match &self.target {
+            Target::Folder(root) => {
+                let path = root.join(rel);
+                if let Some(parent) = path.parent() {
+                    std::fs::create_dir_all(parent)
+                        .map_err(|e| Diagnostic::io(parent, "create folder", &e))?;
+                }
+                std::fs::write(&path, bytes).map_err(|e| Diagnostic::io(&path, "write", &e))
+            }
+            Target::Memory(files) => {
+                files
+                    .lock()
+                    .expect("writer lock")
+                    .insert(rel.to_string(), bytes.to_vec());
+                Ok(())
+            }
         }
-        std::fs::write(&path, bytes).map_err(|e| Diagnostic::io(&path, "write", &e))
+    }
+
+    /// Copies a file from the site's sources to a site-relative path.
+    pub fn copy(&self, source: &Path, rel: &str) -> std::result::Result<(), Diagnostic> {
+        match &self.target {
+            Target::Folder(root) => {
+                let dest = root.join(rel);
+                if let Some(parent) = dest.parent() {
+                    std::fs::create_dir_all(parent)
+                        .map_err(|e| Diagnostic::io(parent, "create folder", &e))?;
+                }
+                std::fs::copy(source, &dest)
+                    .map(|_| ())
+                    .map_err(|e| Diagnostic::io(source, "copy", &e))
+            }
+            Target::Memory(_) => {
+                let bytes =
+                    std::fs::read(source).map_err(|e| Diagnostic::io(source, "copy", &e))?;
+                self.write(rel, &bytes)
+            }
+        }
     }
 
     /// Writes the HTML of a site path (`uutiset/` → `uutiset/index.html`).
@@ -215,7 +264,25 @@ pub fn swap_into_place(staging: &Path, output: &Path) -> Result<()> {
 /// Copies theme static files, then the site's `static/` (same names win), then content assets.
 /// `style.css` is written as `style.<hash>.css`; returns its site-relative name.
 pub fn copy_static(site: &Site, theme: &Theme, writer: &Writer) -> Result<String> {
-    let mut files: std::collections::BTreeMap<String, Vec<u8>> = theme
+    let (files, css_name) = static_files(site, theme)?;
+    for (rel, bytes) in &files {
+        writer.write(rel, bytes)?;
+    }
+    for asset in &site.assets {
+        writer.copy(&asset.source, &asset.relative)?;
+    }
+    Ok(css_name)
+}
+
+/// The fingerprinted stylesheet's site-relative name (`style.<hash>.css`), without writing
+/// anything: a preview render of a few pages needs the name, not the files.
+pub fn stylesheet_name(site: &Site, theme: &Theme) -> Result<String> {
+    static_files(site, theme).map(|(_, css_name)| css_name)
+}
+
+/// Theme and site static files by output name, and the stylesheet's fingerprinted name.
+fn static_files(site: &Site, theme: &Theme) -> Result<(BTreeMap<String, Vec<u8>>, String)> {
+    let mut files: BTreeMap<String, Vec<u8>> = theme
         .folder("static")
         .map(|(k, v)| (k.to_string(), v.to_vec()))
         .collect();
@@ -244,25 +311,12 @@ pub fn copy_static(site: &Site, theme: &Theme, writer: &Writer) -> Result<String
         }
     }
     let mut css_name = String::new();
-    for (rel, bytes) in &files {
-        if rel == "style.css" {
-            let hash = Sha256::digest(bytes);
-            css_name = format!("style.{}.css", hex(&hash[..5]));
-            writer.write(&css_name, bytes)?;
-        } else {
-            writer.write(rel, bytes)?;
-        }
+    if let Some(bytes) = files.remove("style.css") {
+        let hash = Sha256::digest(&bytes);
+        css_name = format!("style.{}.css", hex(&hash[..5]));
+        files.insert(css_name.clone(), bytes);
     }
-    for asset in &site.assets {
-        let dest = writer.root().join(&asset.relative);
-        if let Some(parent) = dest.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| Diagnostic::io(parent, "create folder", &e))?;
-        }
-        std::fs::copy(&asset.source, &dest)
-            .map_err(|e| Diagnostic::io(&asset.source, "copy", &e))?;
-    }
-    Ok(css_name)
+    Ok((files, css_name))
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -379,13 +433,7 @@ pub fn render_taxonomies(
             .filter(|(i, _)| selected.term(t, *i))
             .map(|(_, term)| {
                 let path = format!("{tax_path}{}/", term.slug);
-                let mut value = term_value(term);
-                let pages: Vec<&serde_json::Value> = term
-                    .pages
-                    .iter()
-                    .map(|&p| renderer.page_summary_value(p))
-                    .collect();
-                value["pages"] = json!(pages);
+                let value = renderer.with_pages(&term_value(term), &term.pages);
                 let mut ctx = renderer.base_context(site, &path, None);
                 ctx.insert("taxonomy", &tax_value);
                 ctx.insert("term", &value);
@@ -499,9 +547,11 @@ fn feed_date(d: chrono::NaiveDate) -> String {
     format!("{d}T00:00:00Z")
 }
 
-/// An Atom feed (`atom.xml`) for each section with `generate_feed = true`.
-pub fn write_feeds(site: &Site, writer: &Writer) -> Result<()> {
-    for section in site.sections.iter().filter(|s| s.meta.generate_feed) {
+/// An Atom feed (`atom.xml`) of the newest `feed_limit` pages of each selected section with
+/// `generate_feed = true`.
+pub fn write_feeds(site: &Site, writer: &Writer, selected: &Selection) -> Result<()> {
+    let sections = site.sections.iter().enumerate();
+    for (_, section) in sections.filter(|(i, s)| s.meta.generate_feed && selected.section(*i)) {
         let pages: Vec<&crate::content::Page> = {
             let mut v: Vec<_> = section.pages.iter().map(|&p| &site.pages[p]).collect();
             v.sort_by(|a, b| {
@@ -510,6 +560,7 @@ pub fn write_feeds(site: &Site, writer: &Writer) -> Result<()> {
                     .cmp(&a.dates.date)
                     .then_with(|| a.path.cmp(&b.path))
             });
+            v.truncate(site.config.feed_limit.max(1));
             v
         };
         let updated = pages

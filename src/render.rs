@@ -15,14 +15,14 @@
 //!   `get_section(path)`, `trans(key)`, `now()`
 //! - filters `date(format)`, `json_encode`, `urlencode`
 
-use crate::content::{Item, Page, Section, Site};
+use crate::content::{Item, Section, Site};
 use crate::diagnostics::{Diagnostic, Error, Result, suggestion_hint};
 use crate::theme::Theme;
 use serde::Serialize;
 use serde_json::{Value as Json, json};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use tera::{Context, Kwargs, State, Tera, Value};
 use walkdir::WalkDir;
 
@@ -34,19 +34,22 @@ pub struct Renderer {
     tera: Tera,
     /// Template name to the file it came from and its text, for error messages.
     files: HashMap<String, (PathBuf, String)>,
-    /// Serialized pages and sections, shared with the template functions.
+    /// What templates read besides their context, shared with the template functions.
     data: Arc<SiteData>,
     /// True in the preview server.
     pub serve_mode: bool,
 }
 
-/// Pre-serialized model, so each render does not serialize the site again.
+/// The model as templates see it. Page summaries are not stored: each is made from the [`Site`]
+/// when a list or `get_page` needs it, so their memory is bounded by what one render holds
+/// (stored, every page's summary cost ~10 KB, twice over with the section lists).
 struct SiteData {
-    /// Pages as lists show them (no body): shared by sections, taxonomy terms and `get_page`.
-    /// A page's full value (with its body) is built only while that page renders, so the
-    /// bodies are not held a second time for the whole build.
-    summaries: Vec<Json>,
+    site: Arc<Site>,
+    /// Sections without their page lists (see [`SiteData::section`]).
     sections: Vec<Json>,
+    /// Complete sections as `get_section` returns them, made on first use: a template that
+    /// looks up the news section on every page does not rebuild its list every time.
+    looked_up: Vec<OnceLock<Value>>,
     config: Json,
     nav: Vec<(usize, Json)>,
 }
@@ -94,7 +97,12 @@ pub fn load_translations(theme: &Theme, lang: &str) -> Result<Translations> {
 impl Renderer {
     /// Loads templates (theme first, then the site's `templates/` overriding by name) and
     /// prepares the data templates can reach.
-    pub fn new(site: &Site, theme: &Theme, css_url: &str, serve_mode: bool) -> Result<Renderer> {
+    pub fn new(
+        site: &Arc<Site>,
+        theme: &Theme,
+        css_url: &str,
+        serve_mode: bool,
+    ) -> Result<Renderer> {
         let mut sources: BTreeMap<String, (PathBuf, String)> = BTreeMap::new();
         for (name, bytes) in theme.folder("templates") {
             let display = theme.display_path(&format!("templates/{name}"));
@@ -108,9 +116,9 @@ impl Renderer {
         tera.autoescape_on(vec![".html", ".xml", ".svg"]);
         let files: HashMap<String, (PathBuf, String)> = sources.clone().into_iter().collect();
         let translations = load_translations(theme, &site.config.language)?;
-        let data = Arc::new(SiteData::new(site));
+        let data = Arc::new(SiteData::new(site.clone()));
         // Functions and filters first: tera checks every template's references when adding it.
-        register(&mut tera, site, data.clone(), translations, css_url);
+        register(&mut tera, data.clone(), translations, css_url);
         tera.add_raw_templates(sources.iter().map(|(n, (_, s))| (n.as_str(), s.as_str())))
             .map_err(|e| template_error(&e, &files, None))?;
         tera.global_context().insert("config", &data.config);
@@ -170,7 +178,7 @@ impl Renderer {
     pub fn render_page(&self, site: &Site, index: usize) -> Result<String> {
         let page = &site.pages[index];
         let mut ctx = self.base_context(site, &page.path, Some(page.section));
-        ctx.insert("page", &page_json(site, &self.data.summaries[index], index));
+        ctx.insert("page", &page_value(site, index));
         let template = page
             .meta
             .template
@@ -184,7 +192,7 @@ impl Renderer {
     pub fn render_section(&self, site: &Site, index: usize) -> Result<String> {
         let section = &site.sections[index];
         let mut ctx = self.base_context(site, &section.path, Some(index));
-        ctx.insert("section", &self.data.sections[index]);
+        ctx.insert("section", &self.data.section(index));
         let default = if index == 0 {
             "index.html"
         } else {
@@ -214,19 +222,12 @@ impl Renderer {
             .map_err(|e| template_error(&e, &self.files, origin))
     }
 
-    /// Serialized page summary (no body), as lists of pages and `get_page` show it.
-    pub fn page_value(&self, index: usize) -> &Json {
-        &self.data.summaries[index]
-    }
-
-    /// Serialized page summary (no body), as lists of pages show it.
-    pub fn page_summary_value(&self, index: usize) -> &Json {
-        &self.data.summaries[index]
-    }
-
-    /// Serialized section, as templates see it.
-    pub fn section_value(&self, index: usize) -> &Json {
-        &self.data.sections[index]
+    /// A value with the summaries of `pages` added as `pages` (a term's page, a list).
+    pub fn with_pages(&self, value: &Json, pages: &[usize]) -> Value {
+        Value::from_serializable(&WithPages {
+            value,
+            pages: page_summaries(&self.data.site, pages),
+        })
     }
 }
 
@@ -306,7 +307,8 @@ fn template_error(
     d.into()
 }
 
-/// A page as templates see it in lists (no body).
+/// A page as templates see it in lists (no body). Made per use and serialized straight into
+/// the template's values.
 #[derive(Serialize)]
 struct PageSummary<'a> {
     title: &'a str,
@@ -321,12 +323,22 @@ struct PageSummary<'a> {
     word_count: usize,
     reading_time: usize,
     weight: Option<i64>,
-    taxonomies: BTreeMap<&'a str, Vec<Json>>,
+    taxonomies: BTreeMap<&'a str, Vec<TermLink<'a>>>,
     extra: &'a serde_json::Map<String, Json>,
     relative_path: &'a str,
 }
 
-fn page_summary<'a>(site: &'a Site, page: &'a Page) -> PageSummary<'a> {
+/// A term a page has, with its page's address.
+#[derive(Serialize)]
+struct TermLink<'a> {
+    name: &'a str,
+    slug: String,
+    url: String,
+}
+
+/// The summary of page `index`.
+fn page_summary(site: &Site, index: usize) -> PageSummary<'_> {
+    let page = &site.pages[index];
     let taxonomies = page
         .meta
         .taxonomies
@@ -336,7 +348,8 @@ fn page_summary<'a>(site: &'a Site, page: &'a Page) -> PageSummary<'a> {
                 .iter()
                 .map(|v| {
                     let slug = crate::text::slugify(v);
-                    json!({"name": v, "slug": slug, "url": site.url(&format!("{name}/{slug}/"))})
+                    let url = site.url(&format!("{name}/{slug}/"));
+                    TermLink { name: v, slug, url }
                 })
                 .collect();
             (name.as_str(), terms)
@@ -361,34 +374,59 @@ fn page_summary<'a>(site: &'a Site, page: &'a Page) -> PageSummary<'a> {
     }
 }
 
+/// Summaries of a list of pages.
+fn page_summaries<'a>(site: &'a Site, list: &[usize]) -> Vec<PageSummary<'a>> {
+    list.iter().map(|&p| page_summary(site, p)).collect()
+}
+
+/// A page as its own template sees it: the summary and its body, table of contents, section,
+/// pager and organisation profile.
+#[derive(Serialize)]
+struct PageValue<'a> {
+    #[serde(flatten)]
+    summary: PageSummary<'a>,
+    content: &'a str,
+    toc: &'a [crate::markdown::TocEntry],
+    section: Json,
+    lower: Json,
+    higher: Json,
+    organisation: Json,
+}
+
+/// Something with a list of pages: a section or term value plus `pages`.
+#[derive(Serialize)]
+struct WithPages<'a> {
+    #[serde(flatten)]
+    value: &'a Json,
+    pages: Vec<PageSummary<'a>>,
+}
+
 fn link(site: &Site, title: &str, path: &str) -> Json {
     json!({"title": title, "url": site.url(path), "permalink": site.permalink(path)})
 }
 
-fn page_json(site: &Site, summary: &Json, index: usize) -> Json {
+fn page_value(site: &Site, index: usize) -> PageValue<'_> {
     let page = &site.pages[index];
-    let mut v = summary.clone();
     let section = &site.sections[page.section];
-    v["content"] = json!(page.content.html);
-    v["toc"] = json!(page.content.toc);
-    v["section"] = link(site, &section.title, &section.path);
-    v["lower"] = page.lower.map_or(Json::Null, |i| {
-        link(site, &site.pages[i].title, &site.pages[i].path)
-    });
-    v["higher"] = page.higher.map_or(Json::Null, |i| {
-        link(site, &site.pages[i].title, &site.pages[i].path)
-    });
-    v["organisation"] = crate::organisations::page_value(site, index);
-    v
+    let neighbour = |i: Option<usize>| {
+        i.map_or(Json::Null, |i| {
+            link(site, &site.pages[i].title, &site.pages[i].path)
+        })
+    };
+    PageValue {
+        summary: page_summary(site, index),
+        content: &page.content.html,
+        toc: &page.content.toc,
+        section: link(site, &section.title, &section.path),
+        lower: neighbour(page.lower),
+        higher: neighbour(page.higher),
+        organisation: crate::organisations::page_value(site, index),
+    }
 }
 
-fn summary_json(site: &Site, index: usize) -> Json {
-    serde_json::to_value(page_summary(site, &site.pages[index])).expect("serializable")
-}
-
-fn section_json(site: &Site, summaries: &[Json], index: usize) -> Json {
+/// A section without its `pages` list.
+fn section_json(site: &Site, index: usize) -> Json {
     let s: &Section = &site.sections[index];
-    let pages: Vec<&Json> = s.pages.iter().map(|&p| &summaries[p]).collect();
     let subsections: Vec<Json> = s
         .subsections
         .iter()
@@ -410,7 +448,6 @@ fn section_json(site: &Site, summaries: &[Json], index: usize) -> Json {
         "url": site.url(&s.path),
         "permalink": site.permalink(&s.path),
         "path": s.path,
-        "pages": pages,
         "subsections": subsections,
         "extra": s.meta.extra,
         "generate_feed": s.meta.generate_feed,
@@ -423,15 +460,11 @@ fn section_json(site: &Site, summaries: &[Json], index: usize) -> Json {
 }
 
 impl SiteData {
-    fn new(site: &Site) -> SiteData {
+    fn new(site: Arc<Site>) -> SiteData {
         use rayon::prelude::*;
-        let summaries: Vec<Json> = (0..site.pages.len())
-            .into_par_iter()
-            .map(|i| summary_json(site, i))
-            .collect();
         let sections = (0..site.sections.len())
             .into_par_iter()
-            .map(|i| section_json(site, &summaries, i))
+            .map(|i| section_json(&site, i))
             .collect();
         let mut config = serde_json::to_value(&site.config).expect("serializable");
         config["base_path"] = json!(site.config.base_path());
@@ -441,64 +474,71 @@ impl SiteData {
             .map(|i| {
                 (
                     i,
-                    link(site, &site.sections[i].title, &site.sections[i].path),
+                    link(&site, &site.sections[i].title, &site.sections[i].path),
                 )
             })
             .collect();
         SiteData {
-            summaries,
+            looked_up: (0..site.sections.len()).map(|_| OnceLock::new()).collect(),
+            site,
             sections,
             config,
             nav,
         }
     }
+
+    /// A section with the summaries of its pages.
+    fn section(&self, index: usize) -> Value {
+        Value::from_serializable(&WithPages {
+            value: &self.sections[index],
+            pages: page_summaries(&self.site, &self.site.sections[index].pages),
+        })
+    }
+
+    /// The URL (or absolute URL) of a page or section.
+    fn url_of(&self, item: Item, absolute: bool) -> String {
+        let path = match item {
+            Item::Page(i) => &self.site.pages[i].path,
+            Item::Section(i) => &self.site.sections[i].path,
+        };
+        if absolute {
+            self.site.permalink(path)
+        } else {
+            self.site.url(path)
+        }
+    }
 }
 
-fn to_value(v: &Json) -> Value {
-    Value::from_serializable(v)
-}
-
-fn register(
-    tera: &mut Tera,
-    site: &Site,
-    data: Arc<SiteData>,
-    translations: Translations,
-    css_url: &str,
-) {
-    let base_path = site.config.base_path().to_string();
-    let base_url = site.config.base_url.clone();
-    let by_file: HashMap<String, Item> = site.by_file.clone();
+fn register(tera: &mut Tera, data: Arc<SiteData>, translations: Translations, css_url: &str) {
     let css = css_url.to_string();
-    let urls = Arc::new((base_path, base_url, by_file.clone(), data.clone()));
 
-    let u = urls.clone();
+    let d = data.clone();
     tera.register_function(
         "get_url",
         move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
             let path: String = kwargs.must_get("path")?;
             let absolute: bool = kwargs.get("absolute")?.unwrap_or(false);
-            let (base_path, base_url, by_file, data) = (&u.0, &u.1, &u.2, &u.3);
-            let prefix = if absolute { base_url } else { base_path };
+            let config = &d.site.config;
+            let prefix = if absolute {
+                &config.base_url
+            } else {
+                config.base_path()
+            };
             if let Some(target) = path.strip_prefix("@/") {
                 let (file, anchor) = target
                     .split_once('#')
                     .map_or((target, None), |(f, a)| (f, Some(a)));
-                let item = by_file.get(file).ok_or_else(|| {
+                let item = d.site.get(file).ok_or_else(|| {
                     tera::Error::message(format!("get_url: no content file `{file}`"))
                 })?;
-                let value = match item {
-                    Item::Page(i) => &data.summaries[*i],
-                    Item::Section(i) => &data.sections[*i],
-                };
-                let key = if absolute { "permalink" } else { "url" };
-                let url = value[key].as_str().unwrap_or_default().to_string();
+                let url = d.url_of(item, absolute);
                 return Ok(anchor.map_or(url.clone(), |a| format!("{url}#{a}")));
             }
             if path.starts_with("http://") || path.starts_with("https://") {
                 return Ok(path);
             }
             if path.trim_start_matches('/') == "style.css" {
-                let css_path = css.strip_prefix(base_path.as_str()).unwrap_or(&css);
+                let css_path = css.strip_prefix(config.base_path()).unwrap_or(&css);
                 return Ok(format!("{prefix}{css_path}"));
             }
             Ok(format!("{prefix}{}", path.trim_start_matches('/')))
@@ -506,21 +546,19 @@ fn register(
     );
 
     let d = data.clone();
-    let files = by_file.clone();
     tera.register_function("get_page", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
         let path: String = kwargs.must_get("path")?;
-        match files.get(path.trim_start_matches("@/")) {
-            Some(Item::Page(i)) => Ok(to_value(&d.summaries[*i])),
+        match d.site.get(&path) {
+            Some(Item::Page(i)) => Ok(Value::from_serializable(&page_summary(&d.site, i))),
             _ => Err(tera::Error::message(format!("get_page: no page `{path}` (give the path under content/, e.g. uutiset/avaus.md)"))),
         }
     });
 
-    let d = data.clone();
-    let files = by_file;
+    let d = data;
     tera.register_function("get_section", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
         let path: String = kwargs.must_get("path")?;
-        match files.get(path.trim_start_matches("@/")) {
-            Some(Item::Section(i)) => Ok(to_value(&d.sections[*i])),
+        match d.site.get(&path) {
+            Some(Item::Section(i)) => Ok(d.looked_up[i].get_or_init(|| d.section(i)).clone()),
             _ => Err(tera::Error::message(format!("get_section: no section `{path}` (give the path under content/, e.g. uutiset/_index.md)"))),
         }
     });

@@ -84,6 +84,12 @@ fn print_event(event: &ServeEvent) {
             eprintln!("{}", err.render());
             eprintln!("The browser shows this error; the last good version stays served.");
         }
+        ServeEvent::SearchRefreshed(took) => {
+            println!(
+                "Search index updated in {:.0} ms",
+                took.as_secs_f64() * 1000.0
+            );
+        }
     }
 }
 

@@ -469,7 +469,10 @@ fn verbose_prints_step_timings() {
         assert!(err.contains(step), "--verbose lacks {step}: {err}");
     }
     if cfg!(target_os = "linux") {
-        assert!(err.contains(" MB"), "--verbose lacks the peak memory: {err}");
+        assert!(
+            err.contains(" MB"),
+            "--verbose lacks the peak memory: {err}"
+        );
     }
 }
 

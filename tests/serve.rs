@@ -347,6 +347,7 @@ fn edit_rerenders_only_what_lists_the_page_and_reloads_browsers() {
     let server = serve(&root);
     let mut tab = Events::open(&server);
     let page = root.join("content/uutiset/toka.md");
+    let manifest = get(&server, "search/index.json").text();
     // Editor debris in the same folder must not cause rebuilds of its own.
     std::fs::write(root.join("content/uutiset/.toka.md.swp"), "swap").unwrap();
     std::fs::write(root.join("content/uutiset/4913"), "").unwrap();
@@ -365,6 +366,10 @@ fn edit_rerenders_only_what_lists_the_page_and_reloads_browsers() {
 
     let report = server.last_build().unwrap().expect("rebuild succeeded");
     assert_eq!(report.kind, RebuildKind::Partial);
+    // The edit was applied to the loaded site, which was not loaded again.
+    let steps: Vec<&str> = report.timings.steps.iter().map(|s| s.name).collect();
+    assert!(steps.contains(&"update pages"), "{steps:?}");
+    assert!(!steps.contains(&"load content"), "{steps:?}");
     let html: BTreeSet<&str> = report
         .written
         .iter()
@@ -383,11 +388,8 @@ fn edit_rerenders_only_what_lists_the_page_and_reloads_browsers() {
         "aiheet/index.html",
         "aiheet/foorumi/index.html",
         "aiheet/avustukset/index.html",
-        // whole-site outputs
-        "404.html",
-        "vanha-yhteys/index.html",
-        "haku/index.html",
     ]);
+    // Pages that do not show it (404, aliases, other sections) were left alone: the set is exact.
     assert_eq!(html, expected);
     for whole_site in ["sitemap.xml", "uutiset/atom.xml", "robots.txt"] {
         assert!(
@@ -395,8 +397,10 @@ fn edit_rerenders_only_what_lists_the_page_and_reloads_browsers() {
             "{whole_site}"
         );
     }
-    // Pages that do not list it were left alone (the set above is exact).
-    assert!(!html.iter().any(|f| f.starts_with("tietoa/")));
+    // The search index follows on its own, without another reload.
+    wait_until("the search index has the edit", || {
+        get(&server, "search/index.json").text() != manifest
+    });
 
     // Saving without a change rebuilds nothing and reloads nobody.
     let builds = server.builds();
@@ -484,6 +488,64 @@ fn broken_front_matter_shows_the_error_on_every_page_until_fixed() {
             "{path}"
         );
     }
+}
+
+#[test]
+fn an_edit_that_breaks_a_heading_link_elsewhere_is_reported_as_a_build_would() {
+    let (_tmp, root) = fixture();
+    let server = serve(&root);
+    let news = root.join("content/uutiset");
+    let step = |what: &str, change: &dyn Fn(), check: &dyn Fn() -> bool| {
+        let builds = server.builds();
+        change();
+        wait_until(what, || server.builds() > builds && check());
+    };
+    let append = |file: &str, text: &str| {
+        let path = news.join(file);
+        let old = std::fs::read_to_string(&path).unwrap();
+        save(&path, &format!("{old}\n{text}\n"));
+    };
+    step(
+        "a heading added",
+        &|| append("toka.md", "## Tausta\n\nLisää taustaa."),
+        &|| {
+            get(&server, "uutiset/toka/")
+                .text()
+                .contains("id=\"tausta\"")
+        },
+    );
+    step(
+        "a link to the heading",
+        &|| append("eka.md", "Katso [tausta](@/uutiset/toka.md#tausta)."),
+        &|| get(&server, "uutiset/eka/").text().contains("toka/#tausta"),
+    );
+    let report = server.last_build().unwrap().expect("the link resolves");
+    assert_eq!(report.kind, RebuildKind::Partial);
+    step(
+        "the heading renamed",
+        &|| edit(&news.join("toka.md"), "## Tausta", "## Historia"),
+        &|| server.last_build().is_some_and(|b| b.is_err()),
+    );
+    let err = server.last_build().unwrap().unwrap_err();
+    let message = err.render();
+    assert!(message.contains("content/uutiset/eka.md"), "{message}");
+    assert!(message.contains("#tausta"), "{message}");
+    assert!(
+        message.contains("historia"),
+        "the hint lists the headings: {message}"
+    );
+    // The last good version stays served.
+    assert!(
+        get(&server, "uutiset/toka/")
+            .text()
+            .contains("id=\"tausta\"")
+    );
+    step(
+        "the heading restored",
+        &|| edit(&news.join("toka.md"), "## Historia", "## Tausta"),
+        &|| server.last_build().is_some_and(|b| b.is_ok()),
+    );
+    assert_served_equals_built(&server, &root);
 }
 
 #[test]
@@ -607,6 +669,11 @@ fn assert_served_equals_built(server: &Server, root: &Path) {
     })
     .expect("fresh build");
     let built: Vec<String> = walk(&output);
+    // The search index is refreshed in the background after an incremental rebuild.
+    let manifest = std::fs::read(output.join("search/index.json")).unwrap();
+    wait_until("the search index caught up", || {
+        get(server, "search/index.json").body == manifest
+    });
     assert_eq!(server.served_files(), built, "same set of files");
     for file in &built {
         let reply = get(server, file);

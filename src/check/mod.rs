@@ -111,13 +111,15 @@ pub fn run(options: &CheckOptions) -> Report {
 
 /// Renders into a private temporary folder (removed afterwards) and crawls the result.
 fn render_and_crawl(site: &Site) -> Vec<Diagnostic> {
+    // The renderer shares the model with template functions; checking is rare, a copy will do.
+    let site = std::sync::Arc::new(site.clone());
     let dir = match TempDir::new() {
         Ok(d) => d,
         Err(d) => return vec![d],
     };
     let mut timings = crate::Timings::default();
-    match crate::render_site(site, &dir.0, false, &mut timings) {
-        Ok(()) => crawl::check(site, &dir.0),
+    match crate::render_site(&site, &dir.0, false, &mut timings) {
+        Ok(()) => crawl::check(&site, &dir.0),
         // Without the full output a crawl would call every page an orphan: report only this.
         Err(e) => e.diagnostics,
     }

@@ -4,7 +4,7 @@ use super::frontmatter::{self, Dates, FrontMatter};
 use super::{Asset, Item, Page, Section, Site, SourceFile, Taxonomy, Term};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Error, Result, Severity, suggestion_hint};
-use crate::markdown::{self, BodySource, LinkResolver, MarkdownOptions};
+use crate::markdown::{self, BodySource, LinkResolver, MarkdownOptions, Rendered};
 use crate::text::{finnish_cmp, finnish_key, finnish_key_cmp, slugify};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -19,13 +19,13 @@ pub struct LoadOptions {
 }
 
 /// A parsed file before it knows its place in the site.
-struct Parsed {
-    file: SourceFile,
-    meta: FrontMatter,
-    dates: Dates,
-    is_section: bool,
+pub(super) struct Parsed {
+    pub(super) file: SourceFile,
+    pub(super) meta: FrontMatter,
+    pub(super) dates: Dates,
+    pub(super) is_section: bool,
     /// Directory under content/, `/`-separated, `""` for the top.
-    dir: String,
+    pub(super) dir: String,
 }
 
 /// Files an editor leaves behind while saving; never content.
@@ -150,7 +150,7 @@ fn walk(content_dir: &Path) -> Result<Walked> {
     Ok((markdown, assets, problems))
 }
 
-fn parse_file(abs: &Path, rel: &str) -> std::result::Result<Parsed, Vec<Diagnostic>> {
+pub(super) fn parse_file(abs: &Path, rel: &str) -> std::result::Result<Parsed, Vec<Diagnostic>> {
     let display = PathBuf::from("content").join(rel);
     let source = std::fs::read_to_string(abs).map_err(|err| {
         if err.kind() == std::io::ErrorKind::InvalidData {
@@ -241,18 +241,7 @@ fn assemble(
     let mut pages = Vec::new();
     for f in page_files {
         let section = nearest_section(&f.dir, &dir_to_section, false);
-        let stem = f
-            .file
-            .relative
-            .rsplit('/')
-            .next()
-            .unwrap_or("")
-            .trim_end_matches(".md");
-        let slug = f
-            .meta
-            .slug
-            .clone()
-            .map_or_else(|| slugify(stem), |s| slugify(&s));
+        let slug = page_slug(&f);
         let path = format!(
             "{}{}/",
             dir_path(&f.dir, false, &dir_to_section, &sections),
@@ -312,6 +301,21 @@ fn assemble(
         assets: Vec::new(),
         warnings: Vec::new(),
     }
+}
+
+/// The last URL segment of a page: its `slug`, or its file name, folded.
+pub(super) fn page_slug(f: &Parsed) -> String {
+    let stem = f
+        .file
+        .relative
+        .rsplit('/')
+        .next()
+        .unwrap_or("")
+        .trim_end_matches(".md");
+    f.meta
+        .slug
+        .as_deref()
+        .map_or_else(|| slugify(stem), slugify)
 }
 
 fn new_section(f: Parsed, path: String, parent: Option<usize>) -> Section {
@@ -396,48 +400,58 @@ impl LinkResolver for Resolver<'_> {
     }
 }
 
-/// Renders every body in parallel, resolving `@/` links.
-/// `unreadable` files failed to parse: links to them are not reported again as broken.
-/// `drafts` were left out: links to them say so.
-fn render_markdown(
-    site: &mut Site,
-    unreadable: &[String],
-    drafts: &[String],
-    problems: &mut Vec<Diagnostic>,
-) {
-    let options = MarkdownOptions {
-        smart_punctuation: site.config.markdown.smart_punctuation,
-        finnish_quotes: site.config.language.starts_with("fi"),
-        external_links_class: site.config.markdown.external_links_class.clone(),
-        external_links_rel: site.config.markdown.external_links_rel.clone(),
-        base_path: site.config.base_path().to_string(),
-    };
-    let untrusted_prefix = site
-        .config
-        .organisations
-        .as_ref()
-        .map(|o| format!("{}/", o.section.trim_matches('/')));
-    let urls = site
-        .by_file
-        .iter()
-        .map(|(file, item)| {
-            let path = match *item {
-                Item::Page(i) => &site.pages[i].path,
-                Item::Section(i) => &site.sections[i].path,
-            };
-            (file.as_str(), site.url(path))
-        })
-        .chain(unreadable.iter().map(|f| (f.as_str(), "#".to_string())))
-        .collect();
-    let root = site.root.clone();
-    let resolver = Resolver {
-        urls,
-        drafts: drafts.iter().map(String::as_str).collect(),
-        root: &root,
-    };
-    let render_one = |file: &SourceFile| {
+/// Renders Markdown bodies of one site: the options, the `@/` link targets and which files are
+/// trusted with raw HTML.
+pub(super) struct BodyRenderer<'a> {
+    options: MarkdownOptions,
+    untrusted_prefix: Option<String>,
+    resolver: Resolver<'a>,
+}
+
+impl<'a> BodyRenderer<'a> {
+    /// `unreadable` files failed to parse: links to them are not reported again as broken.
+    /// `drafts` were left out: links to them say so.
+    pub(super) fn new(site: &'a Site, unreadable: &'a [String], drafts: &'a [String]) -> Self {
+        let options = MarkdownOptions {
+            smart_punctuation: site.config.markdown.smart_punctuation,
+            finnish_quotes: site.config.language.starts_with("fi"),
+            external_links_class: site.config.markdown.external_links_class.clone(),
+            external_links_rel: site.config.markdown.external_links_rel.clone(),
+            base_path: site.config.base_path().to_string(),
+        };
+        let untrusted_prefix = site
+            .config
+            .organisations
+            .as_ref()
+            .map(|o| format!("{}/", o.section.trim_matches('/')));
+        let urls = site
+            .by_file
+            .iter()
+            .map(|(file, item)| {
+                let path = match *item {
+                    Item::Page(i) => &site.pages[i].path,
+                    Item::Section(i) => &site.sections[i].path,
+                };
+                (file.as_str(), site.url(path))
+            })
+            .chain(unreadable.iter().map(|f| (f.as_str(), "#".to_string())))
+            .collect();
+        BodyRenderer {
+            options,
+            untrusted_prefix,
+            resolver: Resolver {
+                urls,
+                drafts: drafts.iter().map(String::as_str).collect(),
+                root: &site.root,
+            },
+        }
+    }
+
+    /// The rendered body of one file.
+    pub(super) fn render(&self, file: &SourceFile) -> Rendered {
         // Organisation profiles may one day come from the associations themselves: no raw HTML.
-        let trusted = untrusted_prefix
+        let trusted = self
+            .untrusted_prefix
             .as_deref()
             .is_none_or(|p| !file.relative.starts_with(p) || file.relative.ends_with("/_index.md"));
         let at = BodySource {
@@ -446,18 +460,38 @@ fn render_markdown(
             body_offset: file.body_offset,
             trusted,
         };
-        markdown::render(&file.source[file.body_offset..], &at, &options, &resolver)
+        markdown::render(
+            &file.source[file.body_offset..],
+            &at,
+            &self.options,
+            &self.resolver,
+        )
+    }
+}
+
+/// Renders every body in parallel, resolving `@/` links.
+fn render_markdown(
+    site: &mut Site,
+    unreadable: &[String],
+    drafts: &[String],
+    problems: &mut Vec<Diagnostic>,
+) {
+    let (page_results, section_results): (Vec<_>, Vec<_>) = {
+        let bodies = BodyRenderer::new(site, unreadable, drafts);
+        (
+            site.pages
+                .par_iter()
+                .map(|p| bodies.render(&p.file))
+                .collect(),
+            site.sections
+                .par_iter()
+                .map(|s| bodies.render(&s.file))
+                .collect(),
+        )
     };
-    let page_results: Vec<_> = site.pages.par_iter().map(|p| render_one(&p.file)).collect();
-    let section_results: Vec<_> = site
-        .sections
-        .par_iter()
-        .map(|s| render_one(&s.file))
-        .collect();
-    drop(resolver);
     for (page, mut rendered) in site.pages.iter_mut().zip(page_results) {
         problems.append(&mut rendered.problems);
-        page.word_count = rendered.plain_text.split_whitespace().count();
+        page.word_count = word_count(&rendered);
         page.content = rendered;
     }
     for (section, mut rendered) in site.sections.iter_mut().zip(section_results) {
@@ -466,7 +500,30 @@ fn render_markdown(
     }
 }
 
+/// Words in a rendered body.
+pub(super) fn word_count(rendered: &Rendered) -> usize {
+    rendered.plain_text.split_whitespace().count()
+}
+
 fn check_anchors(site: &Site, problems: &mut Vec<Diagnostic>) {
+    let files = site
+        .pages
+        .iter()
+        .map(|p| (&p.file, &p.content))
+        .chain(site.sections.iter().map(|s| (&s.file, &s.content)));
+    for (file, content) in files {
+        check_anchors_of(site, file, content, |_| true, problems);
+    }
+}
+
+/// Checks the `@/page#anchor` links of one file whose target passes `wanted`.
+pub(super) fn check_anchors_of(
+    site: &Site,
+    file: &SourceFile,
+    content: &Rendered,
+    wanted: impl Fn(&str) -> bool,
+    problems: &mut Vec<Diagnostic>,
+) {
     let ids_of = |item: Item| -> HashSet<&str> {
         let content = match item {
             Item::Page(i) => &site.pages[i].content,
@@ -474,45 +531,38 @@ fn check_anchors(site: &Site, problems: &mut Vec<Diagnostic>) {
         };
         content.headings.iter().map(|h| h.id.as_str()).collect()
     };
-    let files = site
-        .pages
-        .iter()
-        .map(|p| (&p.file, &p.content))
-        .chain(site.sections.iter().map(|s| (&s.file, &s.content)));
-    for (file, content) in files {
-        for r in &content.anchor_refs {
-            let Some(item) = site.get(&r.target) else {
-                continue;
+    for r in content.anchor_refs.iter().filter(|r| wanted(&r.target)) {
+        let Some(item) = site.get(&r.target) else {
+            continue;
+        };
+        let ids = ids_of(item);
+        if !ids.contains(r.anchor.as_str()) {
+            let mut known: Vec<&str> = ids.into_iter().collect();
+            known.sort_unstable();
+            let hint = if known.is_empty() {
+                format!(
+                    "`{}` has no headings; link to the page without `#{}`",
+                    r.target, r.anchor
+                )
+            } else {
+                format!(
+                    "headings of `{}`: {}",
+                    r.target,
+                    suggestion_hint(&r.anchor, &known)
+                )
             };
-            let ids = ids_of(item);
-            if !ids.contains(r.anchor.as_str()) {
-                let mut known: Vec<&str> = ids.into_iter().collect();
-                known.sort_unstable();
-                let hint = if known.is_empty() {
+            problems.push(
+                Diagnostic::error(
+                    "broken-anchor",
                     format!(
-                        "`{}` has no headings; link to the page without `#{}`",
-                        r.target, r.anchor
-                    )
-                } else {
-                    format!(
-                        "headings of `{}`: {}",
-                        r.target,
-                        suggestion_hint(&r.anchor, &known)
-                    )
-                };
-                problems.push(
-                    Diagnostic::error(
-                        "broken-anchor",
-                        format!(
-                            "link to a missing heading `#{}` in `@/{}`",
-                            r.anchor, r.target
-                        ),
-                    )
-                    .with_file(&file.display)
-                    .at_offset(&file.source, r.offset)
-                    .with_hint(hint),
-                );
-            }
+                        "link to a missing heading `#{}` in `@/{}`",
+                        r.anchor, r.target
+                    ),
+                )
+                .with_file(&file.display)
+                .at_offset(&file.source, r.offset)
+                .with_hint(hint),
+            );
         }
     }
 }
@@ -522,21 +572,56 @@ fn title_keys(pages: &[Page]) -> Vec<Vec<(u32, u32)>> {
     pages.par_iter().map(|p| finnish_key(&p.title)).collect()
 }
 
-fn order(site: &mut Site) {
-    let pages = &site.pages;
-    let keys = title_keys(pages);
+/// Title keys of only the listed pages (the others stay empty): what re-sorting one section or
+/// term after an edit needs.
+pub(super) fn title_keys_of(pages: &[Page], list: &[usize]) -> Vec<Vec<(u32, u32)>> {
+    let mut keys = vec![Vec::new(); pages.len()];
+    for &p in list {
+        keys[p] = finnish_key(&pages[p].title);
+    }
+    keys
+}
+
+/// A section's display order: weight first (pages without one last), then newest date, then
+/// Finnish alphabetical title (`keys` precomputed: comparing titles normalises and
+/// allocates), then path.
+pub(super) fn sort_section_pages(pages: &[Page], keys: &[Vec<(u32, u32)>], list: &mut [usize]) {
     let weight = |p: &Page| p.meta.weight.unwrap_or(i64::MAX);
-    // Weight first (pages without one last), then newest date, then Finnish alphabetical
-    // title (keys precomputed: comparing titles normalises and allocates), then path.
+    list.sort_by(|&a, &b| {
+        let (pa, pb) = (&pages[a], &pages[b]);
+        weight(pa)
+            .cmp(&weight(pb))
+            .then_with(|| pb.dates.date.cmp(&pa.dates.date))
+            .then_with(|| finnish_key_cmp((&keys[a], &pa.title), (&keys[b], &pb.title)))
+            .then_with(|| pa.path.cmp(&pb.path))
+    });
+}
+
+/// A term's order: newest first, then Finnish alphabetical title.
+pub(super) fn sort_term_pages(pages: &[Page], keys: &[Vec<(u32, u32)>], list: &mut [usize]) {
+    list.sort_by(|&a, &b| {
+        pages[b]
+            .dates
+            .date
+            .cmp(&pages[a].dates.date)
+            .then_with(|| finnish_key_cmp((&keys[a], &pages[a].title), (&keys[b], &pages[b].title)))
+    });
+}
+
+/// Sets the pager links (`lower`, `higher`) of a section's pages from its order.
+pub(super) fn link_neighbours(site: &mut Site, section: usize) {
+    let list = std::mem::take(&mut site.sections[section].pages);
+    for (n, &p) in list.iter().enumerate() {
+        site.pages[p].lower = n.checked_sub(1).map(|m| list[m]);
+        site.pages[p].higher = list.get(n + 1).copied();
+    }
+    site.sections[section].pages = list;
+}
+
+fn order(site: &mut Site) {
+    let keys = title_keys(&site.pages);
     for s in &mut site.sections {
-        s.pages.sort_by(|&a, &b| {
-            let (pa, pb) = (&pages[a], &pages[b]);
-            weight(pa)
-                .cmp(&weight(pb))
-                .then_with(|| pb.dates.date.cmp(&pa.dates.date))
-                .then_with(|| finnish_key_cmp((&keys[a], &pa.title), (&keys[b], &pb.title)))
-                .then_with(|| pa.path.cmp(&pb.path))
-        });
+        sort_section_pages(&site.pages, &keys, &mut s.pages);
     }
     let snapshot: Vec<(i64, String)> = site
         .sections
@@ -552,11 +637,7 @@ fn order(site: &mut Site) {
         });
     }
     for s in 0..site.sections.len() {
-        let list = site.sections[s].pages.clone();
-        for (n, &p) in list.iter().enumerate() {
-            site.pages[p].lower = n.checked_sub(1).map(|m| list[m]);
-            site.pages[p].higher = list.get(n + 1).copied();
-        }
+        link_neighbours(site, s);
     }
 }
 
@@ -609,14 +690,7 @@ fn build_taxonomies(site: &mut Site, problems: &mut Vec<Diagnostic>) {
                 .filter(|((t, _), _)| t == name)
                 .map(|((_, slug), (display, ids))| {
                     let mut ids = ids.clone();
-                    ids.sort_by(|&a, &b| {
-                        pages[b].dates.date.cmp(&pages[a].dates.date).then_with(|| {
-                            finnish_key_cmp(
-                                (&keys[a], &pages[a].title),
-                                (&keys[b], &pages[b].title),
-                            )
-                        })
-                    });
+                    sort_term_pages(pages, &keys, &mut ids);
                     Term {
                         name: display.clone(),
                         slug: slug.clone(),

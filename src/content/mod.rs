@@ -3,9 +3,11 @@
 
 pub mod frontmatter;
 mod load;
+mod update;
 
 pub use frontmatter::{Dates, FrontMatter};
 pub use load::{LoadOptions, is_editor_temp, load, load_collecting};
+pub use update::{Changes, Update, update_pages};
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;

@@ -13,7 +13,7 @@ mod pages;
 mod profile;
 mod skeleton;
 
-pub use pages::render_directory;
+pub use pages::{directory_sitemap, render_directory};
 pub use skeleton::new_organisation;
 
 use crate::clock::today_or_system as today;
@@ -86,6 +86,14 @@ pub struct Contact {
 }
 
 /// Path prefix of profile files under `content/` (`jarjestot/`).
+/// Whether a content file (`jarjestot/seura.md`) lies in the organisation directory.
+pub(crate) fn in_directory(site: &Site, relative: &str) -> bool {
+    site.config
+        .organisations
+        .as_ref()
+        .is_some_and(|c| relative.starts_with(&content_prefix(c)))
+}
+
 fn content_prefix(config: &OrganisationsConfig) -> String {
     format!("{}/", config.section.trim_matches('/'))
 }

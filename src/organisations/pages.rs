@@ -105,53 +105,74 @@ pub(super) fn directory_value(site: &Site, config: &OrganisationsConfig) -> Json
     })
 }
 
+/// The directory section's index, when the site has a directory.
+fn directory_section(site: &Site) -> Option<(usize, &OrganisationsConfig)> {
+    let config = site.config.organisations.as_ref()?;
+    let prefix = format!("{}_index.md", super::content_prefix(config));
+    let section = site
+        .sections
+        .iter()
+        .position(|s| s.file.relative == prefix)?;
+    Some((section, config))
+}
+
+/// Sitemap entries of everything [`render_directory`] writes: listed pages and open-data files,
+/// dated by the newest verification.
+pub fn directory_sitemap(site: &Site) -> Vec<SitemapEntry> {
+    let Some((_, config)) = directory_section(site) else {
+        return vec![];
+    };
+    let paths = Paths::new(site, config);
+    let newest = profiles(site)
+        .iter()
+        .filter_map(|&i| site.pages[i].organisation.as_ref()?.verified)
+        .max();
+    let lists = config.categories.iter().map(|c| paths.category(&c.slug));
+    let areas = config.areas.iter().map(|a| paths.area(&a.slug));
+    lists
+        .chain(areas)
+        .chain([
+            paths.volunteers(),
+            paths.statistics(),
+            paths.json(),
+            paths.csv(),
+        ])
+        .map(|path| SitemapEntry {
+            path,
+            lastmod: newest,
+        })
+        .collect()
+}
+
 /// Renders the category, area, volunteers and statistics pages and writes the open-data files.
 pub fn render_directory(
     site: &Site,
     renderer: &Renderer,
     writer: &Writer,
     theme: &Theme,
-) -> Result<Vec<SitemapEntry>> {
-    let Some(config) = &site.config.organisations else {
-        return Ok(vec![]);
+) -> Result<()> {
+    let Some((section, config)) = directory_section(site) else {
+        return Ok(());
     };
     let translations = &load_translations(theme, &site.config.language)?;
-    let Some(section) = site
-        .sections
-        .iter()
-        .position(|s| s.file.relative == format!("{}_index.md", super::content_prefix(config)))
-    else {
-        return Ok(vec![]);
-    };
     let paths = Paths::new(site, config);
     let all = profiles(site);
-    let newest = all
-        .iter()
-        .filter_map(|&i| site.pages[i].organisation.as_ref()?.verified)
-        .max();
-    let mut entries = Vec::new();
-    let mut write_list =
-        |path: String, kind: &str, title: &str, members: Vec<usize>| -> Result<()> {
-            let mut ctx = renderer.base_context(site, &path, Some(section));
-            ctx.insert(
-                "list",
-                &json!({
-                    "kind": kind,
-                    "title": title,
-                    "count": members.len(),
-                    "organisations": cards(site, &members, config, &paths),
-                    "directory_url": site.url(&paths.base),
-                    "directory_title": site.sections[section].title,
-                }),
-            );
-            let html = renderer.render("organisation_list.html", &ctx, None)?;
-            writer.write_page(&path, &html).map_err(Error::from)?;
-            entries.push(SitemapEntry {
-                path,
-                lastmod: newest,
-            });
-            Ok(())
-        };
+    let write_list = |path: String, kind: &str, title: &str, members: Vec<usize>| -> Result<()> {
+        let mut ctx = renderer.base_context(site, &path, Some(section));
+        ctx.insert(
+            "list",
+            &json!({
+                "kind": kind,
+                "title": title,
+                "count": members.len(),
+                "organisations": cards(site, &members, config, &paths),
+                "directory_url": site.url(&paths.base),
+                "directory_title": site.sections[section].title,
+            }),
+        );
+        let html = renderer.render("organisation_list.html", &ctx, None)?;
+        writer.write_page(&path, &html).map_err(Error::from)
+    };
     for c in &config.categories {
         write_list(
             paths.category(&c.slug),
@@ -185,10 +206,6 @@ pub fn render_directory(
     ctx.insert("stats", &stats);
     let html = renderer.render("statistics.html", &ctx, None)?;
     writer.write_page(&path, &html).map_err(Error::from)?;
-    entries.push(SitemapEntry {
-        path,
-        lastmod: newest,
-    });
 
     let records = export::records(site, config, &all);
     writer
@@ -196,16 +213,7 @@ pub fn render_directory(
         .map_err(Error::from)?;
     writer
         .write(&paths.csv(), export::csv(&records).as_bytes())
-        .map_err(Error::from)?;
-    entries.push(SitemapEntry {
-        path: paths.json(),
-        lastmod: newest,
-    });
-    entries.push(SitemapEntry {
-        path: paths.csv(),
-        lastmod: newest,
-    });
-    Ok(entries)
+        .map_err(Error::from)
 }
 
 /// Counts, chart SVGs and the stale list for `statistics.html` (`stats`).

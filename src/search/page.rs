@@ -10,6 +10,25 @@ use serde_json::json;
 /// Site path of the search page (the header's search form submits here).
 pub const SEARCH_PATH: &str = "haku/";
 
+/// Whether a content page or section is published at `haku/`: then it wins over the search page.
+fn taken(site: &Site) -> bool {
+    let pages = site.pages.iter().map(|p| p.path.as_str());
+    pages
+        .chain(site.sections.iter().map(|s| s.path.as_str()))
+        .any(|p| p == SEARCH_PATH)
+}
+
+/// The search page's sitemap entry (none when a content page takes its address).
+pub fn sitemap_entries(site: &Site) -> Vec<SitemapEntry> {
+    if taken(site) {
+        return vec![];
+    }
+    vec![SitemapEntry {
+        path: SEARCH_PATH.to_string(),
+        lastmod: None,
+    }]
+}
+
 /// Renders `haku/index.html`; the template gets `search.index_url` (the manifest, with the
 /// version for cache busting) and `search.script_url`. A content page at `haku/` wins: then
 /// nothing is written here.
@@ -18,13 +37,9 @@ pub fn render_search_page(
     renderer: &Renderer,
     writer: &Writer,
     index: &IndexSummary,
-) -> Result<Vec<SitemapEntry>> {
-    let taken = site.pages.iter().map(|p| p.path.as_str());
-    if taken
-        .chain(site.sections.iter().map(|s| s.path.as_str()))
-        .any(|p| p == SEARCH_PATH)
-    {
-        return Ok(vec![]);
+) -> Result<()> {
+    if taken(site) {
+        return Ok(());
     }
     let mut ctx = renderer.base_context(site, SEARCH_PATH, None);
     ctx.insert(
@@ -36,9 +51,5 @@ pub fn render_search_page(
         }),
     );
     let html = renderer.render("search.html", &ctx, None)?;
-    writer.write_page(SEARCH_PATH, &html).map_err(Error::from)?;
-    Ok(vec![SitemapEntry {
-        path: SEARCH_PATH.to_string(),
-        lastmod: None,
-    }])
+    writer.write_page(SEARCH_PATH, &html).map_err(Error::from)
 }

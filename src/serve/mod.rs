@@ -19,7 +19,7 @@ mod reload;
 pub mod watch;
 
 use crate::diagnostics::{Diagnostic, Error, Result};
-use rebuild::{Files, RebuildKind, RebuildReport, Rebuilder};
+use rebuild::{Files, RebuildKind, RebuildReport, Rebuilder, SearchRefresh};
 use reload::Reloader;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
@@ -75,6 +75,8 @@ pub enum ServeEvent {
     Built(RebuildReport),
     /// A (re)build failed; the last good site stays served with the error over it.
     Failed(Error),
+    /// The search index was brought up to date after an incremental rebuild, in this time.
+    SearchRefreshed(Duration),
 }
 
 /// What is served right now: the last good files and, after a failed rebuild, the error.
@@ -259,9 +261,14 @@ pub fn start(options: ServeOptions) -> Result<Server> {
         stop: AtomicBool::new(false),
         status: Mutex::new(Status::default()),
     });
-    let mut rebuilder = Rebuilder::new(&root, options.drafts, &origin(addr));
+    let wake = Arc::new(AtomicBool::new(false));
+    let mut rebuilder = Rebuilder::new(&root, options.drafts, &origin(addr), wake.clone());
     let log = options.on_event.clone();
-    rebuild(&mut rebuilder, false, &root, &shared, log.as_ref());
+    let first = watch::Batch {
+        change: watch::Change::Full,
+        files: Default::default(),
+    };
+    rebuild(&mut rebuilder, &first, &root, &shared, log.as_ref());
     let mut threads = Vec::new();
     for _ in 0..WORKERS {
         let shared = shared.clone();
@@ -270,15 +277,17 @@ pub fn start(options: ServeOptions) -> Result<Server> {
     }
     let builder_shared = shared.clone();
     threads.push(std::thread::spawn(move || {
-        while let Some(change) = watch.next_batch(&builder_shared.stop) {
-            let content_only = change == watch::Change::Content;
-            rebuild(
-                &mut rebuilder,
-                content_only,
-                &root,
-                &builder_shared,
-                log.as_ref(),
-            );
+        while let Some(next) = watch.next(&builder_shared.stop, &wake) {
+            match next {
+                watch::Next::Changed(batch) => {
+                    rebuild(&mut rebuilder, &batch, &root, &builder_shared, log.as_ref());
+                }
+                watch::Next::Woken => {
+                    if let Some(refresh) = rebuilder.take_search() {
+                        publish_search(&builder_shared, refresh, log.as_ref());
+                    }
+                }
+            }
         }
     }));
     Ok(Server {
@@ -299,15 +308,33 @@ fn serve_requests(http: &tiny_http::Server, shared: &Shared) {
     }
 }
 
+/// Serves a refreshed search index: the files change, an error shown stays, and browsers are
+/// not reloaded (a search page fetches the new index on its next query).
+fn publish_search(shared: &Shared, refresh: SearchRefresh, log: Option<&Logger>) {
+    {
+        let mut snapshot = shared.snapshot.write().expect("snapshot lock");
+        let now = Snapshot {
+            files: Some(refresh.files),
+            base_path: snapshot.base_path.clone(),
+            error: snapshot.error.clone(),
+            error_page: snapshot.error_page.clone(),
+        };
+        *snapshot = Arc::new(now);
+    }
+    if let Some(log) = log {
+        log(&ServeEvent::SearchRefreshed(refresh.took));
+    }
+}
+
 /// Runs one rebuild and publishes its outcome: new files, or the error over the old ones.
 fn rebuild(
     rebuilder: &mut Rebuilder,
-    content_only: bool,
+    batch: &watch::Batch,
     root: &Path,
     shared: &Shared,
     log: Option<&Logger>,
 ) {
-    let outcome = rebuilder.rebuild(content_only);
+    let outcome = rebuilder.rebuild(batch);
     let had_error = shared
         .snapshot
         .read()

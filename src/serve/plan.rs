@@ -7,7 +7,7 @@
 //! disappearing, aliases or assets changing) shows on many pages (navigation, breadcrumbs) or
 //! adds and removes files, so it falls back to a full render.
 
-use crate::content::{Page, Site};
+use crate::content::{Changes, Page, Site};
 use crate::output::Selection;
 use crate::theme::Theme;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -45,44 +45,52 @@ pub fn plan(old: &Site, new: &Site) -> Plan {
     if changed.is_empty() {
         return Plan::Nothing;
     }
+    let pages = old
+        .pages
+        .iter()
+        .zip(&old_to_new)
+        .filter(|(_, n)| changed.contains(n))
+        .map(|(p, &n)| (n, [p.lower, p.higher].map(|x| x.map(|i| old_to_new[i]))))
+        .collect();
+    let reordered = (0..new.sections.len())
+        .filter(|&s| {
+            let before = old.sections[s].pages.iter().map(|&i| old_to_new[i]);
+            !before.eq(new.sections[s].pages.iter().copied())
+        })
+        .collect();
+    let changes = Changes {
+        pages,
+        reordered,
+        terms: touched_terms(old, new, &changed, &old_to_new),
+    };
+    Plan::Partial(selection(new, &changes))
+}
+
+/// What to render after `changes`: each edited page and its pager neighbours before and after
+/// (they show its title), its section and the sections above it (their lists), every page of
+/// a reordered section (their pagers), and the terms that list an edited page.
+pub fn selection(site: &Site, changes: &Changes) -> Selection {
     let mut pages: HashSet<usize> = HashSet::new();
     let mut sections: HashSet<usize> = HashSet::new();
-    for &n in &changed {
-        let o = old_to_new.iter().position(|&x| x == n).expect("mapped");
+    for &(n, before) in &changes.pages {
+        let page = &site.pages[n];
         pages.insert(n);
-        // The pager on the neighbours shows this page's title, before and after the edit.
-        pages.extend(new.pages[n].lower.into_iter().chain(new.pages[n].higher));
-        let old_page: &Page = &old.pages[o];
-        pages.extend(
-            old_page
-                .lower
-                .into_iter()
-                .chain(old_page.higher)
-                .map(|i| old_to_new[i]),
-        );
-        sections.insert(new.pages[n].section);
-        sections.extend(new.ancestors(new.pages[n].section));
+        pages.extend(before.into_iter().flatten());
+        pages.extend(page.lower.into_iter().chain(page.higher));
+        sections.insert(page.section);
+        sections.extend(site.ancestors(page.section));
     }
-    // A date or weight edit can reorder a section: every page's pager there may change.
-    for (s, section) in new.sections.iter().enumerate() {
-        let before: Vec<usize> = old.sections[s]
-            .pages
-            .iter()
-            .map(|&i| old_to_new[i])
-            .collect();
-        if before != section.pages {
-            pages.extend(section.pages.iter().copied());
-            sections.insert(s);
-            sections.extend(new.ancestors(s));
-        }
+    for &s in &changes.reordered {
+        pages.extend(site.sections[s].pages.iter().copied());
+        sections.insert(s);
+        sections.extend(site.ancestors(s));
     }
-    let (taxonomies, terms) = touched_terms(old, new, &changed, &old_to_new);
-    Plan::Partial(Selection::Only {
+    Selection::Only {
         pages,
         sections,
-        taxonomies,
-        terms,
-    })
+        taxonomies: changes.terms.iter().map(|&(t, _)| t).collect(),
+        terms: changes.terms.clone(),
+    }
 }
 
 /// Why the two sites differ in shape, if they do.
@@ -144,16 +152,14 @@ fn index_of(site: &Site, relative: &str) -> usize {
     }
 }
 
-/// Term pages (and their taxonomy's list page) that list a changed page before or after the
-/// edit, or whose order changed.
+/// Term pages that list a changed page before or after the edit, or whose order changed.
 fn touched_terms(
     old: &Site,
     new: &Site,
     changed: &[usize],
     old_to_new: &[usize],
-) -> (HashSet<usize>, HashSet<(usize, usize)>) {
+) -> HashSet<(usize, usize)> {
     let changed: HashSet<usize> = changed.iter().copied().collect();
-    let mut taxonomies = HashSet::new();
     let mut terms = HashSet::new();
     for (t, taxonomy) in new.taxonomies.iter().enumerate() {
         for (k, term) in taxonomy.terms.iter().enumerate() {
@@ -168,12 +174,11 @@ fn touched_terms(
                 .chain(&before)
                 .any(|p| changed.contains(p));
             if lists_changed || before != term.pages {
-                taxonomies.insert(t);
                 terms.insert((t, k));
             }
         }
     }
-    (taxonomies, terms)
+    terms
 }
 
 /// Whether a template other than the home page's (`index.html`, which every partial rebuild

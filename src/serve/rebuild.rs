@@ -1,18 +1,22 @@
-//! Building the preview: the whole pipeline into a private temporary folder whose files are then
-//! held in memory, so `public/` is never touched and requests never read the disk.
+//! Building the preview in memory, so `public/` is never touched and requests never read the
+//! disk. The first build and every change to templates, config or the site's shape render
+//! everything; an edit of existing pages replaces them in the loaded site
+//! ([`update_pages`]) and renders only what shows them ([`plan::selection`]). The search
+//! index depends on every page, so after such an edit it is refreshed on a thread of its own
+//! and served when ready, off the path from the save to the browser's reload.
 
-use super::plan::{Plan, plan, templates_look_up_pages};
+use super::plan::{self, Plan, plan, templates_look_up_pages};
+use super::watch::{Batch, Change};
 use crate::config::Config;
-use crate::content::Site;
+use crate::content::{LoadOptions, Site, Update, update_pages};
 use crate::diagnostics::{Diagnostic, Result};
-use crate::output::Selection;
-use crate::{Timings, load, render_site_selected};
+use crate::output::{Selection, Writer};
+use crate::{Timings, load, render_into, render_search};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use walkdir::WalkDir;
 
 /// The served files: site-relative path (`uutiset/index.html`) to bytes.
 pub type Files = HashMap<String, Arc<[u8]>>;
@@ -47,22 +51,42 @@ pub struct RebuildReport {
     pub timings: Timings,
 }
 
+/// A search index refreshed in the background: the rebuild it belongs to, how long it took and
+/// its files (or why it failed).
+type Refreshed = (u64, Duration, Result<Files>);
+
 /// Keeps the last good site and its files, and turns edits into new files.
 pub struct Rebuilder {
     root: PathBuf,
     drafts: bool,
     /// `http://127.0.0.1:PORT` without a path.
     origin: String,
-    last: Option<(Site, Arc<Files>)>,
+    last: Option<(Arc<Site>, Arc<Files>)>,
     /// A change that needs a full render failed to build: render everything until one works.
     full_pending: bool,
     /// Templates pull in other pages (see [`templates_look_up_pages`]): no partial renders.
     lookups: bool,
+    /// Counts rebuilds, so a search refresh finished after a newer rebuild is dropped.
+    generation: u64,
+    /// Where the background search refresh leaves its result.
+    refreshed: Arc<Mutex<Option<Refreshed>>>,
+    /// Set when a refresh finished, so the server's builder thread takes it.
+    wake: Arc<AtomicBool>,
+}
+
+/// A search index refresh that was merged into the served files.
+#[derive(Debug, Clone)]
+pub struct SearchRefresh {
+    /// How long building it took.
+    pub took: Duration,
+    /// The served files with it.
+    pub files: Arc<Files>,
 }
 
 impl Rebuilder {
     /// A rebuilder for the site in `root`, served at `origin` (`http://127.0.0.1:1111`).
-    pub fn new(root: &Path, drafts: bool, origin: &str) -> Rebuilder {
+    /// `wake` is set whenever a background search refresh is ready for [`Rebuilder::take_search`].
+    pub fn new(root: &Path, drafts: bool, origin: &str, wake: Arc<AtomicBool>) -> Rebuilder {
         Rebuilder {
             root: root.to_path_buf(),
             drafts,
@@ -70,6 +94,9 @@ impl Rebuilder {
             last: None,
             full_pending: false,
             lookups: false,
+            generation: 0,
+            refreshed: Arc::new(Mutex::new(None)),
+            wake,
         }
     }
 
@@ -94,26 +121,90 @@ impl Rebuilder {
         Ok(format!("{}{}", self.origin, config.base_path()))
     }
 
-    /// Loads the site again and renders what changed. `content_only` says every edited file
-    /// was a Markdown file under `content/`; otherwise (templates, config, theme, static files)
-    /// everything is rendered. On error the last good site stays.
-    pub fn rebuild(&mut self, content_only: bool) -> Result<RebuildReport> {
+    /// Renders what `batch` changed. An edit of existing pages only is applied to the loaded
+    /// site; anything else loads the site again and compares. On error the last good site and
+    /// files stay.
+    pub fn rebuild(&mut self, batch: &Batch) -> Result<RebuildReport> {
         let start = Instant::now();
-        self.full_pending |= !content_only;
-        let content_only = !self.full_pending;
+        self.generation += 1;
+        self.full_pending |= batch.change == Change::Full;
         let mut timings = Timings::default();
+        let mut declined = None;
+        if !self.full_pending && !self.lookups {
+            if let Some((site, files)) = &mut self.last {
+                // Copies the site only while a search refresh still reads the previous version.
+                let site_mut = Arc::make_mut(site);
+                let options = LoadOptions {
+                    drafts: self.drafts,
+                };
+                let paths: Vec<String> = batch.files.iter().cloned().collect();
+                let update =
+                    timings.time("update pages", || update_pages(site_mut, &paths, &options));
+                match update {
+                    Update::Unchanged => {
+                        return Ok(report(
+                            RebuildKind::Unchanged,
+                            None,
+                            site,
+                            vec![],
+                            start,
+                            timings,
+                        ));
+                    }
+                    Update::Applied(changes) => {
+                        let selection = plan::selection(site, &changes);
+                        let fresh = match render_to_memory(site, &selection, &mut timings) {
+                            Ok(f) => f,
+                            Err(e) => {
+                                // The loaded site holds the edit that failed: start afresh.
+                                self.full_pending = true;
+                                return Err(e);
+                            }
+                        };
+                        let written = merge(files, fresh, &mut timings);
+                        let site = site.clone();
+                        self.refresh_search(&site);
+                        return Ok(report(
+                            RebuildKind::Partial,
+                            None,
+                            &site,
+                            written,
+                            start,
+                            timings,
+                        ));
+                    }
+                    Update::Declined(why) => declined = Some(why),
+                }
+            }
+        }
+        self.reload(declined, start, timings)
+    }
+
+    /// Loads the whole site again and renders what changed against the last good load.
+    fn reload(
+        &mut self,
+        declined: Option<&'static str>,
+        start: Instant,
+        mut timings: Timings,
+    ) -> Result<RebuildReport> {
+        let content_only = !self.full_pending;
         let base_url = self.base_url()?;
-        let site = load(&self.root, Some(&base_url), self.drafts, &mut timings)?;
+        let site = Arc::new(load(
+            &self.root,
+            Some(&base_url),
+            self.drafts,
+            &mut timings,
+        )?);
         let (kind, reason, selection) = timings.time("plan", || match (&self.last, content_only) {
             (Some((old, _)), true) => match plan(old, &site) {
-                Plan::Nothing => (RebuildKind::Unchanged, None, None),
+                Plan::Nothing => (RebuildKind::Unchanged, declined, None),
                 Plan::Full(why) => (RebuildKind::Full, Some(why), Some(Selection::All)),
                 Plan::Partial(_) if self.lookups => (
                     RebuildKind::Full,
                     Some("a template looks up other pages with get_page or get_section"),
                     Some(Selection::All),
                 ),
-                Plan::Partial(s) => (RebuildKind::Partial, None, Some(s)),
+                Plan::Partial(s) => (RebuildKind::Partial, declined, Some(s)),
             },
             _ => (RebuildKind::Full, None, Some(Selection::All)),
         });
@@ -121,90 +212,121 @@ impl Rebuilder {
             // Templates only change with a full rebuild: look at them again then.
             self.lookups = timings.time("scan templates", || templates_look_up_pages(&site));
         }
-        let pages = site.pages.len() + site.sections.len();
-        let warnings = site.warnings.clone();
         let mut written = Vec::new();
         if let Some(selection) = selection {
             let fresh = render_to_memory(&site, &selection, &mut timings)?;
-            written = timings.time("list written files", || fresh.keys().cloned().collect());
-            written.sort();
-            let files = timings.time("merge into served files", || match (&self.last, kind) {
-                (Some((_, old)), RebuildKind::Partial) => {
-                    let mut files = Files::clone(old);
-                    files.extend(fresh);
-                    files
-                }
-                _ => fresh,
-            });
-            let previous = self.last.replace((site, Arc::new(files)));
+            let mut files = match (&self.last, kind) {
+                (Some((_, old)), RebuildKind::Partial) => old.clone(),
+                _ => Arc::new(Files::new()),
+            };
+            written = merge(&mut files, fresh, &mut timings);
+            let previous = self.last.replace((site.clone(), files));
             // Freeing a big site takes a while; do it off the path to the browser's reload.
             std::thread::spawn(move || drop(previous));
+            if kind == RebuildKind::Partial {
+                self.refresh_search(&site);
+            }
         } else if let Some((_, files)) = self.last.take() {
             // Keep the served files, but remember the new load (same outputs, new sources).
-            self.last = Some((site, files));
+            self.last = Some((site.clone(), files));
         }
         self.full_pending = false;
-        Ok(RebuildReport {
-            kind,
-            reason,
-            written,
-            pages,
-            warnings,
-            took: start.elapsed(),
-            timings,
+        Ok(report(kind, reason, &site, written, start, timings))
+    }
+
+    /// Builds the search index of `site` on a thread of its own, with one core so the next
+    /// edit's render keeps the other, and wakes the server's builder thread when done.
+    fn refresh_search(&self, site: &Arc<Site>) {
+        let site = site.clone();
+        let generation = self.generation;
+        let slot = self.refreshed.clone();
+        let wake = self.wake.clone();
+        std::thread::spawn(move || {
+            let start = Instant::now();
+            // A copy of its own, so the next edit can change the loaded site in place instead
+            // of copying it while the index is built.
+            let copy = Arc::new(Site::clone(&site));
+            drop(site);
+            let site = copy;
+            let files = rayon::ThreadPoolBuilder::new()
+                .num_threads(1)
+                .build()
+                .map_err(|e| Diagnostic::usage(format!("could not start a thread: {e}")).into())
+                .and_then(|pool| {
+                    pool.install(|| {
+                        let writer = Writer::in_memory();
+                        render_search(&site, &writer, true, &mut Timings::default())?;
+                        Ok(to_files(writer))
+                    })
+                });
+            drop(site);
+            *slot.lock().expect("search slot") = Some((generation, start.elapsed(), files));
+            wake.store(true, Ordering::SeqCst);
+        });
+    }
+
+    /// Merges a finished search refresh into the served files, unless a newer rebuild started
+    /// since (it refreshes again itself) or the refresh failed (the next full build reports it).
+    pub fn take_search(&mut self) -> Option<SearchRefresh> {
+        let (generation, took, files) = self.refreshed.lock().expect("search slot").take()?;
+        let fresh = files.ok()?;
+        if generation != self.generation {
+            return None;
+        }
+        let (_, files) = self.last.as_mut()?;
+        Arc::make_mut(files).extend(fresh);
+        Some(SearchRefresh {
+            took,
+            files: files.clone(),
         })
     }
 }
 
-/// Renders into a private temporary folder and reads the result into memory.
-fn render_to_memory(site: &Site, selection: &Selection, timings: &mut Timings) -> Result<Files> {
-    let dir = PrivateDir::new()?;
-    render_site_selected(site, &dir.0, true, selection, timings)?;
-    timings.time("read into memory", || read_tree(&dir.0))
+/// Adds freshly rendered files to the served ones; returns the written paths, sorted.
+fn merge(files: &mut Arc<Files>, fresh: Files, timings: &mut Timings) -> Vec<String> {
+    timings.time("merge into served files", || {
+        let mut written: Vec<String> = fresh.keys().cloned().collect();
+        written.sort();
+        // Copies the map only while a request still holds the previous snapshot.
+        Arc::make_mut(files).extend(fresh);
+        written
+    })
 }
 
-fn read_tree(dir: &Path) -> Result<Files> {
-    let mut files = Files::new();
-    for entry in WalkDir::new(dir) {
-        let entry =
-            entry.map_err(|e| Diagnostic::usage(format!("could not read the preview: {e}")))?;
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let rel = entry.path().strip_prefix(dir).expect("under the folder");
-        let key = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
-        let bytes =
-            std::fs::read(entry.path()).map_err(|e| Diagnostic::io(entry.path(), "read", &e))?;
-        files.insert(key, bytes.into());
-    }
-    Ok(files)
-}
-
-/// A fresh folder under the system's temporary folder, removed when dropped.
-struct PrivateDir(PathBuf);
-
-impl PrivateDir {
-    fn new() -> Result<PrivateDir> {
-        static COUNTER: AtomicU64 = AtomicU64::new(0);
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos());
-        let dir = std::env::temp_dir().join(format!(
-            "kumppani-serve-{}-{}-{nanos}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed)
-        ));
-        std::fs::create_dir(&dir).map_err(|e| Diagnostic::io(&dir, "create folder", &e))?;
-        Ok(PrivateDir(dir))
+fn report(
+    kind: RebuildKind,
+    reason: Option<&'static str>,
+    site: &Site,
+    written: Vec<String>,
+    start: Instant,
+    timings: Timings,
+) -> RebuildReport {
+    RebuildReport {
+        kind,
+        reason,
+        written,
+        pages: site.pages.len() + site.sections.len(),
+        warnings: site.warnings.clone(),
+        took: start.elapsed(),
+        timings,
     }
 }
 
-impl Drop for PrivateDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+/// Renders the selection into memory.
+fn render_to_memory(
+    site: &Arc<Site>,
+    selection: &Selection,
+    timings: &mut Timings,
+) -> Result<Files> {
+    let writer = Writer::in_memory();
+    render_into(site, &writer, true, selection, timings)?;
+    Ok(timings.time("hand over files", || to_files(writer)))
+}
+
+fn to_files(writer: Writer) -> Files {
+    writer
+        .into_files()
+        .into_iter()
+        .map(|(k, v)| (k, Arc::from(v)))
+        .collect()
 }

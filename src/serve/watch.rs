@@ -3,11 +3,29 @@
 //! (write in place, write a temp file then rename, delete then create).
 
 use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
+
+/// A debounced batch of changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Batch {
+    /// What the batch requires.
+    pub change: Change,
+    /// The Markdown files under `content/` that changed, as `@/` paths (`uutiset/avaus.md`).
+    pub files: BTreeSet<String>,
+}
+
+/// What the builder thread waits for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Next {
+    /// Files changed.
+    Changed(Batch),
+    /// Someone set the wake flag (a background search refresh finished).
+    Woken,
+}
 
 /// Folders under the site root whose changes matter.
 const WATCHED_DIRS: [&str; 4] = ["content", "templates", "static", "themes"];
@@ -93,8 +111,13 @@ impl Watch {
         }
     }
 
-    /// What one event requires; also keeps the folder watches current.
-    fn consider(&mut self, event: notify::Result<Event>) -> Option<Change> {
+    /// What one event requires, adding changed content files to `files`; also keeps the
+    /// folder watches current.
+    fn consider(
+        &mut self,
+        event: notify::Result<Event>,
+        files: &mut BTreeSet<String>,
+    ) -> Option<Change> {
         let event = event.ok()?;
         // Reads and closes do not change anything (inotify reports them too).
         if matches!(event.kind, EventKind::Access(_)) {
@@ -107,18 +130,35 @@ impl Watch {
             {
                 self.rewatch(&path.clone());
             }
-            change = change.max(classify(&self.root, path));
+            let kind = classify(&self.root, path);
+            if kind == Some(Change::Content) {
+                if let Ok(rel) = path.strip_prefix(self.root.join("content")) {
+                    let names: Vec<_> = rel
+                        .components()
+                        .map(|c| c.as_os_str().to_string_lossy())
+                        .collect();
+                    files.insert(names.join("/"));
+                }
+            }
+            change = change.max(kind);
         }
         change
     }
 
-    /// Blocks until a debounced batch of relevant changes arrived; `None` once `stop` is set.
-    pub fn next_batch(&mut self, stop: &AtomicBool) -> Option<Change> {
+    /// Blocks until a debounced batch of relevant changes arrived or `wake` was set (and clears
+    /// it); `None` once `stop` is set.
+    pub fn next(&mut self, stop: &AtomicBool, wake: &AtomicBool) -> Option<Next> {
         let mut pending: Option<Change> = None;
+        let mut files = BTreeSet::new();
+        let batch =
+            |change: Change, files: BTreeSet<String>| Next::Changed(Batch { change, files });
         let mut first = Instant::now();
         loop {
             if stop.load(Ordering::SeqCst) {
                 return None;
+            }
+            if pending.is_none() && wake.swap(false, Ordering::SeqCst) {
+                return Some(Next::Woken);
             }
             let wait = if pending.is_some() {
                 QUIET
@@ -127,19 +167,19 @@ impl Watch {
             };
             match self.events.recv_timeout(wait) {
                 Ok(event) => {
-                    if let Some(c) = self.consider(event) {
+                    if let Some(c) = self.consider(event, &mut files) {
                         if pending.is_none() {
                             first = Instant::now();
                         }
                         pending = pending.max(Some(c));
                     }
-                    if pending.is_some() && first.elapsed() >= MAX_WAIT {
-                        return pending;
+                    if let Some(change) = pending.filter(|_| first.elapsed() >= MAX_WAIT) {
+                        return Some(batch(change, files));
                     }
                 }
                 Err(RecvTimeoutError::Timeout) => {
-                    if pending.is_some() {
-                        return pending;
+                    if let Some(change) = pending {
+                        return Some(batch(change, files));
                     }
                 }
                 Err(RecvTimeoutError::Disconnected) => return None,
