@@ -98,6 +98,12 @@ fn main() {
     let mut to_served = Vec::new();
     let mut rebuild = Vec::new();
     for round in 0..rounds {
+        // Each save meets an idle server, as a person's next save does: the previous edit's
+        // background search refresh has finished.
+        let idle = Instant::now();
+        while server.search_refreshes() < round as u64 && idle.elapsed() < Duration::from_secs(30) {
+            std::thread::sleep(Duration::from_millis(10));
+        }
         let marker = format!("Mittausmerkki{round}");
         let text = format!("{original}\n\n{marker}\n");
         let tmp_file = page.with_file_name(".bench.tmp");
@@ -141,7 +147,7 @@ fn main() {
     };
     stats("save -> reload event", &mut to_event);
     stats("save -> new page served", &mut to_served);
-    stats("rebuild (load+render+swap)", &mut rebuild);
+    stats("rebuild (update+render+merge)", &mut rebuild);
     server.shutdown();
     let _ = std::fs::remove_dir_all(&tmp);
 }

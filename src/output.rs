@@ -117,11 +117,7 @@ impl Writer {
     pub fn write(&self, rel: &str, bytes: &[u8]) -> std::result::Result<(), Diagnostic> {
         match &self.target {
             Target::Folder(root) => {
-                let path = root.join(rel);
-                if let Some(parent) = path.parent() {
-                    std::fs::create_dir_all(parent)
-                        .map_err(|e| Diagnostic::io(parent, "create folder", &e))?;
-                }
+                let path = with_folder(root, rel)?;
                 std::fs::write(&path, bytes).map_err(|e| Diagnostic::io(&path, "write", &e))
             }
             Target::Memory(files) => {
@@ -138,11 +134,7 @@ impl Writer {
     pub fn copy(&self, source: &Path, rel: &str) -> std::result::Result<(), Diagnostic> {
         match &self.target {
             Target::Folder(root) => {
-                let dest = root.join(rel);
-                if let Some(parent) = dest.parent() {
-                    std::fs::create_dir_all(parent)
-                        .map_err(|e| Diagnostic::io(parent, "create folder", &e))?;
-                }
+                let dest = with_folder(root, rel)?;
                 std::fs::copy(source, &dest)
                     .map(|_| ())
                     .map_err(|e| Diagnostic::io(source, "copy", &e))
@@ -159,6 +151,15 @@ impl Writer {
     pub fn write_page(&self, path: &str, html: &str) -> std::result::Result<(), Diagnostic> {
         self.write(&format!("{path}index.html"), html.as_bytes())
     }
+}
+
+/// The path of `rel` under `root`, its folder created.
+fn with_folder(root: &Path, rel: &str) -> std::result::Result<PathBuf, Diagnostic> {
+    let path = root.join(rel);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| Diagnostic::io(parent, "create folder", &e))?;
+    }
+    Ok(path)
 }
 
 /// Refuses output folders whose replacement would destroy something: `/`, the site itself,

@@ -45,8 +45,9 @@ pub struct Renderer {
 /// (stored, every page's summary cost ~10 KB, twice over with the section lists).
 struct SiteData {
     site: Arc<Site>,
-    /// Sections without their page lists (see [`SiteData::section`]).
-    sections: Vec<Json>,
+    /// Sections without their page lists (see [`SiteData::section`]), made on first use: a
+    /// preview render of a few pages needs only a few.
+    sections: Vec<OnceLock<Json>>,
     /// Complete sections as `get_section` returns them, made on first use: a template that
     /// looks up the news section on every page does not rebuild its list every time.
     looked_up: Vec<OnceLock<Value>>,
@@ -461,11 +462,6 @@ fn section_json(site: &Site, index: usize) -> Json {
 
 impl SiteData {
     fn new(site: Arc<Site>) -> SiteData {
-        use rayon::prelude::*;
-        let sections = (0..site.sections.len())
-            .into_par_iter()
-            .map(|i| section_json(&site, i))
-            .collect();
         let mut config = serde_json::to_value(&site.config).expect("serializable");
         config["base_path"] = json!(site.config.base_path());
         let nav = site
@@ -480,8 +476,8 @@ impl SiteData {
             .collect();
         SiteData {
             looked_up: (0..site.sections.len()).map(|_| OnceLock::new()).collect(),
+            sections: (0..site.sections.len()).map(|_| OnceLock::new()).collect(),
             site,
-            sections,
             config,
             nav,
         }
@@ -489,8 +485,9 @@ impl SiteData {
 
     /// A section with the summaries of its pages.
     fn section(&self, index: usize) -> Value {
+        let value = self.sections[index].get_or_init(|| section_json(&self.site, index));
         Value::from_serializable(&WithPages {
-            value: &self.sections[index],
+            value,
             pages: page_summaries(&self.site, &self.site.sections[index].pages),
         })
     }

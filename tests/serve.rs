@@ -120,6 +120,13 @@ fn get(server: &Server, path: &str) -> Reply {
     request(server.addr(), "GET", &format!("/jarjestot/{path}"))
 }
 
+/// Makes a change and waits for a rebuild after it, and for `check` to hold.
+fn after_change(server: &Server, what: &str, change: &dyn Fn(), check: &dyn Fn() -> bool) {
+    let builds = server.builds();
+    change();
+    wait_until(what, || server.builds() > builds && check());
+}
+
 /// Polls `check` until it holds; panics after [`PATIENCE`].
 fn wait_until(what: &str, mut check: impl FnMut() -> bool) {
     let start = Instant::now();
@@ -496,9 +503,7 @@ fn an_edit_that_breaks_a_heading_link_elsewhere_is_reported_as_a_build_would() {
     let server = serve(&root);
     let news = root.join("content/uutiset");
     let step = |what: &str, change: &dyn Fn(), check: &dyn Fn() -> bool| {
-        let builds = server.builds();
-        change();
-        wait_until(what, || server.builds() > builds && check());
+        after_change(&server, what, change, check)
     };
     let append = |file: &str, text: &str| {
         let path = news.join(file);
@@ -707,9 +712,7 @@ fn served_site_equals_a_fresh_build_after_a_sequence_of_edits() {
     let server = serve(&root);
     let news = root.join("content/uutiset");
     let step = |what: &str, change: &dyn Fn(), check: &dyn Fn() -> bool| {
-        let builds = server.builds();
-        change();
-        wait_until(what, || server.builds() > builds && check());
+        after_change(&server, what, change, check);
         assert!(server.last_build().unwrap().is_ok(), "{what}");
     };
     step(

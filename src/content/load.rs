@@ -378,7 +378,9 @@ fn dir_path(
 }
 
 struct Resolver<'a> {
-    urls: HashMap<&'a str, String>,
+    site: &'a Site,
+    /// Files that failed to parse: links to them resolve to `#` (their error is reported).
+    unreadable: HashSet<&'a str>,
     drafts: HashSet<&'a str>,
     /// The site's folder, for reading image dimensions.
     root: &'a Path,
@@ -386,7 +388,14 @@ struct Resolver<'a> {
 
 impl LinkResolver for Resolver<'_> {
     fn resolve(&self, content_path: &str) -> Option<String> {
-        self.urls.get(content_path).cloned()
+        if self.unreadable.contains(content_path) {
+            return Some("#".to_string());
+        }
+        let path = match self.site.by_file.get(content_path)? {
+            Item::Page(i) => &self.site.pages[*i].path,
+            Item::Section(i) => &self.site.sections[*i].path,
+        };
+        Some(self.site.url(path))
     }
 
     fn why_missing(&self, content_path: &str) -> Option<String> {
@@ -424,23 +433,12 @@ impl<'a> BodyRenderer<'a> {
             .organisations
             .as_ref()
             .map(|o| format!("{}/", o.section.trim_matches('/')));
-        let urls = site
-            .by_file
-            .iter()
-            .map(|(file, item)| {
-                let path = match *item {
-                    Item::Page(i) => &site.pages[i].path,
-                    Item::Section(i) => &site.sections[i].path,
-                };
-                (file.as_str(), site.url(path))
-            })
-            .chain(unreadable.iter().map(|f| (f.as_str(), "#".to_string())))
-            .collect();
         BodyRenderer {
             options,
             untrusted_prefix,
             resolver: Resolver {
-                urls,
+                site,
+                unreadable: unreadable.iter().map(String::as_str).collect(),
                 drafts: drafts.iter().map(String::as_str).collect(),
                 root: &site.root,
             },

@@ -101,6 +101,7 @@ struct Shared {
 #[derive(Default)]
 struct Status {
     builds: u64,
+    search_refreshes: u64,
     last: Option<std::result::Result<RebuildReport, Error>>,
 }
 
@@ -134,6 +135,15 @@ impl Server {
     /// How many (re)builds have finished, good or failed.
     pub fn builds(&self) -> u64 {
         self.shared.status.lock().expect("status lock").builds
+    }
+
+    /// How many background search index refreshes were served.
+    pub fn search_refreshes(&self) -> u64 {
+        self.shared
+            .status
+            .lock()
+            .expect("status lock")
+            .search_refreshes
     }
 
     /// The outcome of the last (re)build.
@@ -321,6 +331,7 @@ fn publish_search(shared: &Shared, refresh: SearchRefresh, log: Option<&Logger>)
         };
         *snapshot = Arc::new(now);
     }
+    shared.status.lock().expect("status lock").search_refreshes += 1;
     if let Some(log) = log {
         log(&ServeEvent::SearchRefreshed(refresh.took));
     }
