@@ -25,7 +25,7 @@ pub mod toml_schema;
 
 use crate::config::Config;
 use crate::content::{LoadOptions, Site};
-use crate::diagnostics::{Diagnostic, Result};
+use crate::diagnostics::{Diagnostic, Error, Result};
 use crate::output::{Selection, Writer};
 use crate::render::Renderer;
 use crate::theme::Theme;
@@ -79,11 +79,6 @@ impl Timings {
         });
         value
     }
-
-    /// Total time of all steps.
-    pub fn total(&self) -> Duration {
-        self.steps.iter().map(|s| s.took).sum()
-    }
 }
 
 /// Peak resident set size of this process in bytes (Linux `VmHWM`; `None` elsewhere).
@@ -103,8 +98,10 @@ pub struct BuildReport {
     pub pages: usize,
     /// Problems that did not stop the build.
     pub warnings: Vec<Diagnostic>,
-    /// Step timings.
+    /// Step timings (rendering pages and building the search index run side by side).
     pub timings: Timings,
+    /// Wall time of the whole build.
+    pub took: Duration,
 }
 
 /// Reads config and content into a checked [`Site`].
@@ -165,12 +162,33 @@ pub fn render_into(
     let renderer = timings.time("load templates", || {
         Renderer::new(site, &theme, &css_url, serve_mode)
     })?;
-    let mut sitemap = timings.time("render pages", || {
-        output::render_content(site, &renderer, writer, selected)
-    })?;
-    if all {
-        search_into(site, &renderer, writer, timings)?;
-    }
+    // Writing pages waits on the file system while building the search index is pure
+    // computation: side by side they keep every core busy.
+    let (pages, search) = rayon::join(
+        || {
+            let mut own = Timings::default();
+            let pages = own.time("render pages", || {
+                output::render_content(site, &renderer, writer, selected)
+            });
+            (pages, own)
+        },
+        || {
+            let mut own = Timings::default();
+            let search = if all {
+                search_into(site, &renderer, writer, &mut own)
+            } else {
+                Ok(())
+            };
+            (search, own)
+        },
+    );
+    timings.steps.extend(pages.1.steps);
+    timings.steps.extend(search.1.steps);
+    let mut sitemap = match (pages.0, search.0) {
+        (Ok(sitemap), Ok(())) => sitemap,
+        (Err(e), Ok(())) | (Ok(_), Err(e)) => return Err(e),
+        (Err(a), Err(b)) => return Err(Error::new([a.diagnostics, b.diagnostics].concat())),
+    };
     sitemap.extend(search::page::sitemap_entries(site));
     sitemap.extend(timings.time("render taxonomies", || {
         output::render_taxonomies(site, &renderer, writer, selected)
@@ -231,6 +249,7 @@ fn search_into(
 
 /// Builds the site into the output folder; on any error the previous output is left untouched.
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
+    let start = Instant::now();
     let mut timings = Timings::default();
     let output = options
         .output
@@ -260,5 +279,6 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         pages: site.pages.len() + site.sections.len(),
         warnings: site.warnings.clone(),
         timings,
+        took: start.elapsed(),
     })
 }

@@ -166,7 +166,7 @@ fn main() -> ExitCode {
                             );
                         }
                     }
-                    let total = report.timings.total().as_secs_f64();
+                    let total = report.took.as_secs_f64();
                     println!(
                         "Built {} pages into {} in {:.2} s",
                         report.pages,
