@@ -316,6 +316,10 @@ pub fn render(
     html::push_html(&mut html_out, result.into_iter());
     out.html = html_out;
     out.toc = build_toc(&out.headings);
+    // The site model keeps every page's HTML and text until the build ends: on a large site the
+    // slack left by growing the buffers was hundreds of megabytes.
+    out.html.shrink_to_fit();
+    out.plain_text.shrink_to_fit();
     out
 }
 
