@@ -320,6 +320,9 @@ pub fn render(
     // slack left by growing the buffers was hundreds of megabytes.
     out.html.shrink_to_fit();
     out.plain_text.shrink_to_fit();
+    if let Some(summary) = &mut out.summary {
+        summary.shrink_to_fit();
+    }
     out
 }
 

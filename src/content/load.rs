@@ -702,4 +702,44 @@ mod tests {
         }
         assert!(!is_editor_temp("foo.md"));
     }
+
+    #[test]
+    fn walk_lists_files_depth_first_in_name_order_without_editor_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let content = dir.path();
+        for file in [
+            "b.md",
+            "a/_index.md",
+            "a/z.md",
+            "a/c/kuva.png",
+            "a/c/x.md",
+            "a/b.md",
+            "a/.b.md.swp",
+            ".git/config",
+            "_index.md",
+            "ab.md",
+        ] {
+            let path = content.join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "").unwrap();
+        }
+        let (markdown, assets, _) = walk(content).unwrap();
+        let rels: Vec<&str> = markdown.iter().map(|(_, rel)| rel.as_str()).collect();
+        assert_eq!(
+            rels,
+            [
+                "_index.md",
+                "a/_index.md",
+                "a/b.md",
+                "a/c/x.md",
+                "a/z.md",
+                "ab.md",
+                "b.md"
+            ]
+        );
+        assert_eq!(markdown[3].0, content.join("a/c/x.md"));
+        assert_eq!(assets.len(), 1);
+        assert_eq!(assets[0].relative, "a/c/kuva.png");
+        assert_eq!(assets[0].source, content.join("a/c/kuva.png"));
+    }
 }
