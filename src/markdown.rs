@@ -165,7 +165,7 @@ pub fn render(
         Parser::new_ext(body, parser_options(options.smart_punctuation))
             .into_offset_iter()
             .collect();
-    let mut used_ids: HashSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
+    let mut used_ids: HashSet<String> = HashSet::new();
     let mut result: Vec<Event<'_>> = Vec::with_capacity(events.len());
     let mut summary_end: Option<usize> = None;
     let mut i = 0;
@@ -316,6 +316,13 @@ pub fn render(
     html::push_html(&mut html_out, result.into_iter());
     out.html = html_out;
     out.toc = build_toc(&out.headings);
+    // The site model keeps every page's HTML and text until the build ends: on a large site the
+    // slack left by growing the buffers was hundreds of megabytes.
+    out.html.shrink_to_fit();
+    out.plain_text.shrink_to_fit();
+    if let Some(summary) = &mut out.summary {
+        summary.shrink_to_fit();
+    }
     out
 }
 
@@ -468,7 +475,8 @@ fn inline_text(events: &[(Event<'_>, Range<usize>)]) -> String {
 fn unique_id(wanted: &str, used: &mut HashSet<String>) -> String {
     let mut id = wanted.to_string();
     let mut n = 1;
-    while used.contains(&id) {
+    // The theme's own ids count as used on every page.
+    while RESERVED_IDS.contains(&id.as_str()) || used.contains(&id) {
         id = format!("{wanted}-{n}");
         n += 1;
     }

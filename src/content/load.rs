@@ -9,7 +9,6 @@ use crate::text::{finnish_cmp, finnish_key, finnish_key_cmp, slugify};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use walkdir::WalkDir;
 
 /// Choices that change what is loaded.
 #[derive(Debug, Clone, Default)]
@@ -88,25 +87,34 @@ pub fn load_collecting(
     let draft_dirs: Vec<String> = if options.drafts {
         vec![]
     } else {
+        let loaded: HashSet<&str> = files
+            .iter()
+            .map(|f| f.file.relative.as_str())
+            .filter(|rel| rel.ends_with("_index.md"))
+            .collect();
         markdown_files
             .iter()
-            .filter(|(_, rel)| rel.ends_with("_index.md"))
-            .filter(|(_, rel)| !files.iter().any(|f| &f.file.relative == rel))
+            .filter(|(_, rel)| rel.ends_with("_index.md") && !loaded.contains(rel.as_str()))
             .map(|(_, rel)| rel.trim_end_matches("_index.md").to_string())
             .collect()
     };
-    files.retain(|f| {
-        !draft_dirs
-            .iter()
-            .any(|d| !d.is_empty() && f.file.relative.starts_with(d.as_str()))
-    });
+    if draft_dirs.iter().any(|d| !d.is_empty()) {
+        files.retain(|f| {
+            !draft_dirs
+                .iter()
+                .any(|d| !d.is_empty() && f.file.relative.starts_with(d.as_str()))
+        });
+    }
 
     let mut site = assemble(root, config, files, &mut problems);
     site.assets = assets;
     render_markdown(&mut site, &unreadable, &drafts, &mut problems);
     check_anchors(&site, &mut problems);
-    order(&mut site);
-    build_taxonomies(&mut site, &mut problems);
+    // Finnish collation keys of the titles, for both page orders.
+    let keys = title_keys(&site.pages);
+    order(&mut site, &keys);
+    build_taxonomies(&mut site, &keys, &mut problems);
+    drop(keys);
     crate::organisations::attach(&mut site, &mut problems);
     Ok((site, problems))
 }
@@ -116,38 +124,60 @@ type Walked = (Vec<(PathBuf, String)>, Vec<Asset>, Vec<Diagnostic>);
 fn walk(content_dir: &Path) -> Result<Walked> {
     let mut markdown = Vec::new();
     let mut assets = Vec::new();
-    let problems = Vec::new();
-    let walker = WalkDir::new(content_dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_editor_temp(&e.file_name().to_string_lossy()));
-    for entry in walker {
-        let entry = entry.map_err(|err| {
-            let path = err.path().unwrap_or(content_dir).to_path_buf();
-            Diagnostic::usage(format!("could not read {}: {err}", path.display()))
-        })?;
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let rel_path = entry
-            .path()
-            .strip_prefix(content_dir)
-            .expect("walk stays under content/");
-        let rel = rel_path
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
+    for (abs, rel) in walk_dir(content_dir, "")? {
         if rel.ends_with(".md") {
-            markdown.push((entry.path().to_path_buf(), rel));
+            markdown.push((abs, rel));
         } else {
             assets.push(Asset {
-                source: entry.path().to_path_buf(),
+                source: abs,
                 relative: rel,
             });
         }
     }
-    Ok((markdown, assets, problems))
+    Ok((markdown, assets, Vec::new()))
+}
+
+/// Files under `dir` (`rel` is its `/`-terminated path under content/), depth first with
+/// siblings sorted by name, so indexes stay the same from run to run. Subfolders are read in
+/// parallel: one thread listing a large site's folders was a visible part of loading it.
+fn walk_dir(dir: &Path, rel: &str) -> Result<Vec<(PathBuf, String)>> {
+    let unreadable =
+        |err: std::io::Error| Diagnostic::usage(format!("could not read {}: {err}", dir.display()));
+    let mut entries = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(unreadable)? {
+        let entry = entry.map_err(unreadable)?;
+        let name = entry.file_name();
+        if is_editor_temp(&name.to_string_lossy()) {
+            continue;
+        }
+        // Like the file type, symlinks are not followed.
+        let kind = entry.file_type().map_err(unreadable)?;
+        if kind.is_file() || kind.is_dir() {
+            entries.push((name, kind.is_dir()));
+        }
+    }
+    entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let subfolders: Vec<Option<Vec<(PathBuf, String)>>> = entries
+        .par_iter()
+        .map(|(name, is_dir)| {
+            is_dir
+                .then(|| {
+                    walk_dir(
+                        &dir.join(name),
+                        &format!("{rel}{}/", name.to_string_lossy()),
+                    )
+                })
+                .transpose()
+        })
+        .collect::<Result<_>>()?;
+    let mut files = Vec::with_capacity(entries.len());
+    for ((name, _), sub) in entries.iter().zip(subfolders) {
+        match sub {
+            Some(list) => files.extend(list),
+            None => files.push((dir.join(name), format!("{rel}{}", name.to_string_lossy()))),
+        }
+    }
+    Ok(files)
 }
 
 pub(super) fn parse_file(abs: &Path, rel: &str) -> std::result::Result<Parsed, Vec<Diagnostic>> {
@@ -238,15 +268,19 @@ fn assemble(
         sections[parent].subsections.push(index);
         dir_to_section.insert(dir, index);
     }
-    let mut pages = Vec::new();
-    for f in page_files {
-        let section = nearest_section(&f.dir, &dir_to_section, false);
-        let slug = page_slug(&f);
-        let path = format!(
-            "{}{}/",
-            dir_path(&f.dir, false, &dir_to_section, &sections),
-            slug
-        );
+    // Slugs fold Unicode: done in parallel. Folder lookups are done once per folder, not per page.
+    let slugs: Vec<String> = page_files.par_iter().map(page_slug).collect();
+    let mut folders: HashMap<String, (usize, String)> = HashMap::new();
+    let mut pages = Vec::with_capacity(page_files.len());
+    for (f, slug) in page_files.into_iter().zip(slugs) {
+        if !folders.contains_key(&f.dir) {
+            let section = nearest_section(&f.dir, &dir_to_section, false);
+            let base = dir_path(&f.dir, false, &dir_to_section, &sections);
+            folders.insert(f.dir.clone(), (section, base));
+        }
+        let (section, base) = &folders[&f.dir];
+        let section = *section;
+        let path = format!("{base}{slug}/");
         let index = pages.len();
         sections[section].pages.push(index);
         pages.push(Page {
@@ -264,11 +298,21 @@ fn assemble(
             organisation: None,
         });
     }
-    let mut by_file = HashMap::new();
-    let mut by_path: HashMap<String, PathBuf> = HashMap::new();
-    let mut claim = |path: &str, display: &PathBuf, problems: &mut Vec<Diagnostic>| {
-        if let Some(other) = by_path.get(path) {
-            problems.push(
+    let items = || {
+        let sections = sections
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (&s.file, &s.path, Item::Section(i)));
+        let pages = pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (&p.file, &p.path, Item::Page(i)));
+        sections.chain(pages)
+    };
+    let mut by_path: HashMap<&str, &Path> = HashMap::with_capacity(sections.len() + pages.len());
+    for (file, path, _) in items() {
+        match by_path.get(path.as_str()) {
+            Some(other) => problems.push(
                 Diagnostic::error(
                     "duplicate-url",
                     format!(
@@ -276,20 +320,18 @@ fn assemble(
                         other.display()
                     ),
                 )
-                .with_file(display)
+                .with_file(&file.display)
                 .with_hint("give one of them a different `slug` in its front matter"),
-            );
-        } else {
-            by_path.insert(path.to_string(), display.clone());
+            ),
+            None => {
+                by_path.insert(path, &file.display);
+            }
         }
-    };
-    for (i, s) in sections.iter().enumerate() {
-        by_file.insert(s.file.relative.clone(), Item::Section(i));
-        claim(&s.path, &s.file.display, problems);
     }
-    for (i, p) in pages.iter().enumerate() {
-        by_file.insert(p.file.relative.clone(), Item::Page(i));
-        claim(&p.path, &p.file.display, problems);
+    drop(by_path);
+    let mut by_file = HashMap::with_capacity(sections.len() + pages.len());
+    for (file, _, item) in items() {
+        by_file.insert(file.relative.clone(), item);
     }
     Site {
         config,
@@ -305,17 +347,13 @@ fn assemble(
 
 /// The last URL segment of a page: its `slug`, or its file name, folded.
 pub(super) fn page_slug(f: &Parsed) -> String {
-    let stem = f
-        .file
-        .relative
-        .rsplit('/')
-        .next()
-        .unwrap_or("")
-        .trim_end_matches(".md");
-    f.meta
-        .slug
-        .as_deref()
-        .map_or_else(|| slugify(stem), slugify)
+    match &f.meta.slug {
+        Some(slug) => slugify(slug),
+        None => {
+            let name = f.file.relative.rsplit('/').next().unwrap_or("");
+            slugify(name.trim_end_matches(".md"))
+        }
+    }
 }
 
 fn new_section(f: Parsed, path: String, parent: Option<usize>) -> Section {
@@ -377,13 +415,12 @@ fn dir_path(
     base
 }
 
+/// Resolves `@/` links against the assembled site.
 struct Resolver<'a> {
     site: &'a Site,
-    /// Files that failed to parse: links to them resolve to `#` (their error is reported).
+    /// Files that failed to parse: links to them get `#` and are not reported again.
     unreadable: HashSet<&'a str>,
     drafts: HashSet<&'a str>,
-    /// The site's folder, for reading image dimensions.
-    root: &'a Path,
 }
 
 impl LinkResolver for Resolver<'_> {
@@ -391,9 +428,9 @@ impl LinkResolver for Resolver<'_> {
         if self.unreadable.contains(content_path) {
             return Some("#".to_string());
         }
-        let path = match self.site.by_file.get(content_path)? {
-            Item::Page(i) => &self.site.pages[*i].path,
-            Item::Section(i) => &self.site.sections[*i].path,
+        let path = match *self.site.by_file.get(content_path)? {
+            Item::Page(i) => &self.site.pages[i].path,
+            Item::Section(i) => &self.site.sections[i].path,
         };
         Some(self.site.url(path))
     }
@@ -405,15 +442,54 @@ impl LinkResolver for Resolver<'_> {
     }
 
     fn image_size(&self, src: &str, from: &Path) -> Option<(usize, usize)> {
-        markdown::local_image_size(self.root, src, from)
+        markdown::local_image_size(&self.site.root, src, from)
     }
 }
 
-/// Renders Markdown bodies of one site: the options, the `@/` link targets and which files are
-/// trusted with raw HTML.
+/// Markdown settings of a site.
+fn markdown_options(config: &Config) -> MarkdownOptions {
+    MarkdownOptions {
+        smart_punctuation: config.markdown.smart_punctuation,
+        finnish_quotes: config.language.starts_with("fi"),
+        external_links_class: config.markdown.external_links_class.clone(),
+        external_links_rel: config.markdown.external_links_rel.clone(),
+        base_path: config.base_path().to_string(),
+    }
+}
+
+/// Renders one file's Markdown body. Organisation profiles may one day come from the
+/// associations themselves, so files under the directory (`untrusted_prefix`, except its
+/// `_index.md`) get no raw HTML.
+fn render_one(
+    file: &SourceFile,
+    options: &MarkdownOptions,
+    untrusted_prefix: Option<&str>,
+    links: &dyn LinkResolver,
+) -> Rendered {
+    let trusted = untrusted_prefix
+        .is_none_or(|p| !file.relative.starts_with(p) || file.relative.ends_with("/_index.md"));
+    let at = BodySource {
+        file: &file.display,
+        source: &file.source,
+        body_offset: file.body_offset,
+        trusted,
+    };
+    markdown::render(&file.source[file.body_offset..], &at, options, links)
+}
+
+/// The folder prefix (`jarjestot/`) of the organisation directory's untrusted profiles.
+fn untrusted_prefix(config: &Config) -> Option<String> {
+    config
+        .organisations
+        .as_ref()
+        .map(|o| format!("{}/", o.section.trim_matches('/')))
+}
+
+/// Renders Markdown bodies of one site: its options, its `@/` link targets and which files
+/// are trusted with raw HTML.
 pub(super) struct BodyRenderer<'a> {
     options: MarkdownOptions,
-    untrusted_prefix: Option<String>,
+    untrusted: Option<String>,
     resolver: Resolver<'a>,
 }
 
@@ -421,50 +497,31 @@ impl<'a> BodyRenderer<'a> {
     /// `unreadable` files failed to parse: links to them are not reported again as broken.
     /// `drafts` were left out: links to them say so.
     pub(super) fn new(site: &'a Site, unreadable: &'a [String], drafts: &'a [String]) -> Self {
-        let options = MarkdownOptions {
-            smart_punctuation: site.config.markdown.smart_punctuation,
-            finnish_quotes: site.config.language.starts_with("fi"),
-            external_links_class: site.config.markdown.external_links_class.clone(),
-            external_links_rel: site.config.markdown.external_links_rel.clone(),
-            base_path: site.config.base_path().to_string(),
-        };
-        let untrusted_prefix = site
-            .config
-            .organisations
-            .as_ref()
-            .map(|o| format!("{}/", o.section.trim_matches('/')));
         BodyRenderer {
-            options,
-            untrusted_prefix,
+            options: markdown_options(&site.config),
+            untrusted: untrusted_prefix(&site.config),
             resolver: Resolver {
                 site,
                 unreadable: unreadable.iter().map(String::as_str).collect(),
                 drafts: drafts.iter().map(String::as_str).collect(),
-                root: &site.root,
             },
         }
     }
 
     /// The rendered body of one file.
     pub(super) fn render(&self, file: &SourceFile) -> Rendered {
-        // Organisation profiles may one day come from the associations themselves: no raw HTML.
-        let trusted = self
-            .untrusted_prefix
-            .as_deref()
-            .is_none_or(|p| !file.relative.starts_with(p) || file.relative.ends_with("/_index.md"));
-        let at = BodySource {
-            file: &file.display,
-            source: &file.source,
-            body_offset: file.body_offset,
-            trusted,
-        };
-        markdown::render(
-            &file.source[file.body_offset..],
-            &at,
+        render_one(
+            file,
             &self.options,
+            self.untrusted.as_deref(),
             &self.resolver,
         )
     }
+}
+
+/// Words in a rendered body.
+pub(super) fn word_count(rendered: &Rendered) -> usize {
+    rendered.plain_text.split_whitespace().count()
 }
 
 /// Renders every body in parallel, resolving `@/` links.
@@ -474,33 +531,33 @@ fn render_markdown(
     drafts: &[String],
     problems: &mut Vec<Diagnostic>,
 ) {
-    let (page_results, section_results): (Vec<_>, Vec<_>) = {
+    let (page_results, section_results): (Vec<(Rendered, usize)>, Vec<Rendered>) = {
         let bodies = BodyRenderer::new(site, unreadable, drafts);
-        (
-            site.pages
-                .par_iter()
-                .map(|p| bodies.render(&p.file))
-                .collect(),
-            site.sections
-                .par_iter()
-                .map(|s| bodies.render(&s.file))
-                .collect(),
-        )
+        let pages = site
+            .pages
+            .par_iter()
+            .map(|p| {
+                let rendered = bodies.render(&p.file);
+                let words = word_count(&rendered);
+                (rendered, words)
+            })
+            .collect();
+        let sections = site
+            .sections
+            .par_iter()
+            .map(|s| bodies.render(&s.file))
+            .collect();
+        (pages, sections)
     };
-    for (page, mut rendered) in site.pages.iter_mut().zip(page_results) {
+    for (page, (mut rendered, words)) in site.pages.iter_mut().zip(page_results) {
         problems.append(&mut rendered.problems);
-        page.word_count = word_count(&rendered);
+        page.word_count = words;
         page.content = rendered;
     }
     for (section, mut rendered) in site.sections.iter_mut().zip(section_results) {
         problems.append(&mut rendered.problems);
         section.content = rendered;
     }
-}
-
-/// Words in a rendered body.
-pub(super) fn word_count(rendered: &Rendered) -> usize {
-    rendered.plain_text.split_whitespace().count()
 }
 
 fn check_anchors(site: &Site, problems: &mut Vec<Diagnostic>) {
@@ -522,46 +579,45 @@ pub(super) fn check_anchors_of(
     wanted: impl Fn(&str) -> bool,
     problems: &mut Vec<Diagnostic>,
 ) {
-    let ids_of = |item: Item| -> HashSet<&str> {
-        let content = match item {
-            Item::Page(i) => &site.pages[i].content,
-            Item::Section(i) => &site.sections[i].content,
-        };
-        content.headings.iter().map(|h| h.id.as_str()).collect()
-    };
     for r in content.anchor_refs.iter().filter(|r| wanted(&r.target)) {
         let Some(item) = site.get(&r.target) else {
             continue;
         };
-        let ids = ids_of(item);
-        if !ids.contains(r.anchor.as_str()) {
-            let mut known: Vec<&str> = ids.into_iter().collect();
-            known.sort_unstable();
-            let hint = if known.is_empty() {
-                format!(
-                    "`{}` has no headings; link to the page without `#{}`",
-                    r.target, r.anchor
-                )
-            } else {
-                format!(
-                    "headings of `{}`: {}",
-                    r.target,
-                    suggestion_hint(&r.anchor, &known)
-                )
-            };
-            problems.push(
-                Diagnostic::error(
-                    "broken-anchor",
-                    format!(
-                        "link to a missing heading `#{}` in `@/{}`",
-                        r.anchor, r.target
-                    ),
-                )
-                .with_file(&file.display)
-                .at_offset(&file.source, r.offset)
-                .with_hint(hint),
-            );
+        let headings = match item {
+            Item::Page(i) => &site.pages[i].content.headings,
+            Item::Section(i) => &site.sections[i].content.headings,
+        };
+        // A page has few headings: a scan beats building a set per link.
+        if headings.iter().any(|h| h.id == r.anchor) {
+            continue;
         }
+        let mut known: Vec<&str> = headings.iter().map(|h| h.id.as_str()).collect();
+        known.sort_unstable();
+        known.dedup();
+        let hint = if known.is_empty() {
+            format!(
+                "`{}` has no headings; link to the page without `#{}`",
+                r.target, r.anchor
+            )
+        } else {
+            format!(
+                "headings of `{}`: {}",
+                r.target,
+                suggestion_hint(&r.anchor, &known)
+            )
+        };
+        problems.push(
+            Diagnostic::error(
+                "broken-anchor",
+                format!(
+                    "link to a missing heading `#{}` in `@/{}`",
+                    r.anchor, r.target
+                ),
+            )
+            .with_file(&file.display)
+            .at_offset(&file.source, r.offset)
+            .with_hint(hint),
+        );
     }
 }
 
@@ -616,10 +672,9 @@ pub(super) fn link_neighbours(site: &mut Site, section: usize) {
     site.sections[section].pages = list;
 }
 
-fn order(site: &mut Site) {
-    let keys = title_keys(&site.pages);
+fn order(site: &mut Site, keys: &[Vec<(u32, u32)>]) {
     for s in &mut site.sections {
-        sort_section_pages(&site.pages, &keys, &mut s.pages);
+        sort_section_pages(&site.pages, keys, &mut s.pages);
     }
     let snapshot: Vec<(i64, String)> = site
         .sections
@@ -639,12 +694,14 @@ fn order(site: &mut Site) {
     }
 }
 
-fn build_taxonomies(site: &mut Site, problems: &mut Vec<Diagnostic>) {
+fn build_taxonomies(site: &mut Site, keys: &[Vec<(u32, u32)>], problems: &mut Vec<Diagnostic>) {
     let configured = site.config.taxonomy_names();
-    let mut terms: BTreeMap<(String, String), (String, Vec<usize>)> = BTreeMap::new();
+    // Per configured taxonomy: slug → (name as first written, pages).
+    let mut terms: Vec<BTreeMap<String, (String, Vec<usize>)>> =
+        configured.iter().map(|_| BTreeMap::new()).collect();
     for (i, page) in site.pages.iter().enumerate() {
         for (taxonomy, values) in &page.meta.taxonomies {
-            if !configured.contains(&taxonomy.as_str()) {
+            let Some(t) = configured.iter().position(|c| c == taxonomy) else {
                 let offset = page.file.front_matter_offset
                     + crate::config::key_offset(
                         &page.file.source[page.file.front_matter_offset..],
@@ -665,11 +722,10 @@ fn build_taxonomies(site: &mut Site, problems: &mut Vec<Diagnostic>) {
                     .with_hint(hint),
                 );
                 continue;
-            }
+            };
             for value in values {
-                let slug = slugify(value);
-                let entry = terms
-                    .entry((taxonomy.clone(), slug))
+                let entry = terms[t]
+                    .entry(slugify(value))
                     .or_insert_with(|| (value.clone(), Vec::new()));
                 // Pages come in index order, so a repeat of this page can only be the last one.
                 if entry.1.last() != Some(&i) {
@@ -679,27 +735,27 @@ fn build_taxonomies(site: &mut Site, problems: &mut Vec<Diagnostic>) {
         }
     }
     let pages = &site.pages;
-    let keys = title_keys(pages);
     site.taxonomies = configured
         .iter()
-        .map(|name| {
-            let mut list: Vec<Term> = terms
-                .iter()
-                .filter(|((t, _), _)| t == name)
-                .map(|((_, slug), (display, ids))| {
-                    let mut ids = ids.clone();
-                    sort_term_pages(pages, &keys, &mut ids);
-                    Term {
-                        name: display.clone(),
-                        slug: slug.clone(),
+        .zip(terms)
+        .map(|(name, terms)| {
+            let mut list: Vec<(Vec<(u32, u32)>, Term)> = terms
+                .into_par_iter()
+                .map(|(slug, (display, mut ids))| {
+                    sort_term_pages(pages, keys, &mut ids);
+                    let key = finnish_key(&display);
+                    let term = Term {
+                        name: display,
+                        slug,
                         pages: ids,
-                    }
+                    };
+                    (key, term)
                 })
                 .collect();
-            list.sort_by(|a, b| finnish_cmp(&a.name, &b.name));
+            list.sort_by(|a, b| finnish_key_cmp((&a.0, &a.1.name), (&b.0, &b.1.name)));
             Taxonomy {
                 name: name.to_string(),
-                terms: list,
+                terms: list.into_iter().map(|(_, term)| term).collect(),
             }
         })
         .collect();
@@ -715,5 +771,45 @@ mod tests {
             assert!(is_editor_temp(name), "{name}");
         }
         assert!(!is_editor_temp("foo.md"));
+    }
+
+    #[test]
+    fn walk_lists_files_depth_first_in_name_order_without_editor_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let content = dir.path();
+        for file in [
+            "b.md",
+            "a/_index.md",
+            "a/z.md",
+            "a/c/kuva.png",
+            "a/c/x.md",
+            "a/b.md",
+            "a/.b.md.swp",
+            ".git/config",
+            "_index.md",
+            "ab.md",
+        ] {
+            let path = content.join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "").unwrap();
+        }
+        let (markdown, assets, _) = walk(content).unwrap();
+        let rels: Vec<&str> = markdown.iter().map(|(_, rel)| rel.as_str()).collect();
+        assert_eq!(
+            rels,
+            [
+                "_index.md",
+                "a/_index.md",
+                "a/b.md",
+                "a/c/x.md",
+                "a/z.md",
+                "ab.md",
+                "b.md"
+            ]
+        );
+        assert_eq!(markdown[3].0, content.join("a/c/x.md"));
+        assert_eq!(assets.len(), 1);
+        assert_eq!(assets[0].relative, "a/c/kuva.png");
+        assert_eq!(assets[0].source, content.join("a/c/kuva.png"));
     }
 }

@@ -18,13 +18,14 @@ pub use skeleton::new_organisation;
 
 use crate::clock::today_or_system as today;
 use crate::config::{Choice, OrganisationsConfig};
-use crate::content::{Site, frontmatter};
+use crate::content::{Page, Site, frontmatter};
 use crate::diagnostics::Diagnostic;
 use crate::text::{finnish_cmp, fold_diacritics};
 use chrono::{Months, NaiveDate};
+use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Value as Json, json};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use toml::de::DeTable;
 
 /// One organisation's profile data, as checked.
@@ -112,76 +113,19 @@ pub(crate) fn attach(site: &mut Site, problems: &mut Vec<Diagnostic>) {
     let today = today();
     let config = site.config.organisations.clone();
     let prefix = config.as_ref().map(content_prefix);
+    // Profiles are parsed in parallel (a large directory has thousands); problems keep page order.
+    let checked: Vec<(Vec<Diagnostic>, Option<Found>)> = site
+        .pages
+        .par_iter()
+        .enumerate()
+        .filter_map(|(index, page)| {
+            check_page(index, page, prefix.as_deref(), config.as_ref(), today)
+        })
+        .collect();
     let mut found = Vec::new();
-    for (index, page) in site.pages.iter().enumerate() {
-        let in_directory = prefix
-            .as_deref()
-            .is_some_and(|p| page.file.relative.starts_with(p));
-        let has_table = page.meta.organisation.is_some();
-        if !in_directory && !has_table {
-            continue;
-        }
-        let file = &page.file;
-        let fm_text = frontmatter::split(&file.source, &file.display)
-            .map(|s| s.front_matter)
-            .unwrap_or("");
-        let table_offset = file.front_matter_offset
-            + fm_text
-                .find("[organisation")
-                .or_else(|| fm_text.find("organisation"))
-                .unwrap_or(0);
-        match (in_directory, has_table, &config) {
-            (true, false, Some(c)) => problems.push(
-                Diagnostic::error(
-                    "organisation-missing",
-                    format!("a page in the organisation directory ({}/) has no [organisation] table", c.section),
-                )
-                .with_file(&file.display)
-                .at_offset(&file.source, file.front_matter_offset)
-                .with_hint(format!(
-                    "every page under content/{}/ is an organisation profile: add an [organisation] table (`kumppani new organisation \"Nimi ry\"` writes a complete example), or move the page elsewhere",
-                    c.section
-                )),
-            ),
-            (false, true, _) => {
-                let hint = match &config {
-                    Some(c) => format!("move the file under content/{}/, or remove the [organisation] table", c.section),
-                    None => "add an [organisations] table to config.toml, or remove the [organisation] table".into(),
-                };
-                problems.push(
-                    Diagnostic::error(
-                        "organisation-misplaced",
-                        "an [organisation] table outside the organisation directory",
-                    )
-                    .with_file(&file.display)
-                    .at_offset(&file.source, table_offset)
-                    .with_hint(hint),
-                );
-            }
-            (true, true, Some(c)) => {
-                let mut reader = profile::Reader {
-                    file: &file.display,
-                    source: &file.source,
-                    offset: file.front_matter_offset,
-                    today,
-                    problems: vec![],
-                };
-                let parsed = DeTable::parse(fm_text).ok().and_then(|doc| {
-                    let (key, value) = doc
-                        .get_ref()
-                        .iter()
-                        .find(|(k, _)| k.get_ref() == "organisation")?;
-                    let table = value.get_ref().as_table()?;
-                    Some(reader.organisation(table, key.span().start, c))
-                });
-                problems.append(&mut reader.problems);
-                if let Some((org, spots)) = parsed {
-                    let title_at = crate::config::key_offset(fm_text, "title");
-                    found.push((index, org, spots, title_at));
-                }
-            }
-            _ => {}
-        }
+    for (mut page_problems, page_found) in checked {
+        problems.append(&mut page_problems);
+        found.extend(page_found);
     }
     let Some(config) = config else { return };
     check_logos(site, &mut found, problems);
@@ -229,13 +173,94 @@ pub(crate) fn attach(site: &mut Site, problems: &mut Vec<Diagnostic>) {
 
 type Found = (usize, Organisation, profile::Spots, usize);
 
+/// The organisation problems of one page, and its profile if it has a valid one;
+/// `None` for a page that is neither in the directory nor has an `[organisation]` table.
+fn check_page(
+    index: usize,
+    page: &Page,
+    prefix: Option<&str>,
+    config: Option<&OrganisationsConfig>,
+    today: NaiveDate,
+) -> Option<(Vec<Diagnostic>, Option<Found>)> {
+    let in_directory = prefix.is_some_and(|p| page.file.relative.starts_with(p));
+    let has_table = page.meta.organisation.is_some();
+    if !in_directory && !has_table {
+        return None;
+    }
+    let mut problems = Vec::new();
+    let mut found = None;
+    let file = &page.file;
+    let fm_text = frontmatter::split(&file.source, &file.display)
+        .map(|s| s.front_matter)
+        .unwrap_or("");
+    let table_offset = file.front_matter_offset
+        + fm_text
+            .find("[organisation")
+            .or_else(|| fm_text.find("organisation"))
+            .unwrap_or(0);
+    match (in_directory, has_table, config) {
+        (true, false, Some(c)) => problems.push(
+            Diagnostic::error(
+                "organisation-missing",
+                format!("a page in the organisation directory ({}/) has no [organisation] table", c.section),
+            )
+            .with_file(&file.display)
+            .at_offset(&file.source, file.front_matter_offset)
+            .with_hint(format!(
+                "every page under content/{}/ is an organisation profile: add an [organisation] table (`kumppani new organisation \"Nimi ry\"` writes a complete example), or move the page elsewhere",
+                c.section
+            )),
+        ),
+        (false, true, _) => {
+            let hint = match &config {
+                Some(c) => format!("move the file under content/{}/, or remove the [organisation] table", c.section),
+                None => "add an [organisations] table to config.toml, or remove the [organisation] table".into(),
+            };
+            problems.push(
+                Diagnostic::error(
+                    "organisation-misplaced",
+                    "an [organisation] table outside the organisation directory",
+                )
+                .with_file(&file.display)
+                .at_offset(&file.source, table_offset)
+                .with_hint(hint),
+            );
+        }
+        (true, true, Some(c)) => {
+            let mut reader = profile::Reader {
+                file: &file.display,
+                source: &file.source,
+                offset: file.front_matter_offset,
+                today,
+                problems: vec![],
+            };
+            let parsed = DeTable::parse(fm_text).ok().and_then(|doc| {
+                let (key, value) = doc
+                    .get_ref()
+                    .iter()
+                    .find(|(k, _)| k.get_ref() == "organisation")?;
+                let table = value.get_ref().as_table()?;
+                Some(reader.organisation(table, key.span().start, c))
+            });
+            problems.append(&mut reader.problems);
+            if let Some((org, spots)) = parsed {
+                let title_at = crate::config::key_offset(fm_text, "title");
+                found = Some((index, org, spots, title_at));
+            }
+        }
+        _ => {}
+    }
+    Some((problems, found))
+}
+
 /// A logo must be a file that is actually published next to the profile.
 fn check_logos(site: &Site, found: &mut [Found], problems: &mut Vec<Diagnostic>) {
+    let assets: HashSet<&str> = site.assets.iter().map(|a| a.relative.as_str()).collect();
     for (index, org, spots, _) in found.iter_mut() {
         let Some(logo) = &org.logo else { continue };
         let page = &site.pages[*index];
         let rel = logo_asset(&page.file.relative, logo);
-        if !site.assets.iter().any(|a| a.relative == rel) {
+        if !assets.contains(rel.as_str()) {
             problems.push(
                 Diagnostic::error(
                     "organisation-logo",
