@@ -218,19 +218,12 @@ fn emit_files<S: AsRef<str> + Sync>(
 struct Corpus {
     /// Word id → folded word.
     words: Vec<String>,
-    /// Words per field, per document.
-    lens: Vec<[u32; FIELDS]>,
-    /// The terms of document `d` are `terms[starts[d]..starts[d + 1]]`.
-    starts: Vec<usize>,
-    /// `(word id, field index, count)`, sorted per document.
-    terms: Vec<(u32, u8, u16)>,
+    /// Per document: words per field, and `(word id, field index, count)` sorted, sized exactly.
+    docs: Vec<DocTerms>,
 }
 
-impl Corpus {
-    fn doc(&self, d: usize) -> &[(u32, u8, u16)] {
-        &self.terms[self.starts[d]..self.starts[d + 1]]
-    }
-}
+/// Words per field, and `(word id, field index, count)` sorted.
+type DocTerms = ([u32; FIELDS], Box<[(u32, u8, u16)]>);
 
 const FIELDS: usize = Field::ALL.len();
 
@@ -309,69 +302,54 @@ fn tokenise<S: AsRef<str> + Sync>(docs: &[Doc<S>]) -> Corpus {
     let mut ids: HashMap<String, u32, IdHash> = HashMap::default();
     let mut corpus = Corpus {
         words: Vec::new(),
-        lens: Vec::with_capacity(docs.len()),
-        starts: Vec::with_capacity(docs.len() + 1),
-        terms: Vec::new(),
+        docs: Vec::with_capacity(docs.len()),
     };
-    corpus.starts.push(0);
     let mut at = 0;
     let mut chunk = 32;
     while at < docs.len() {
         let end = (at + chunk).min(docs.len());
-        let counted: Vec<DocWords> = docs[at..end]
+        let mut counted: Vec<DocWords> = docs[at..end]
             .par_iter()
             .with_min_len(8)
             .map_init(Scratch::default, |scratch, d| count_words(d, &ids, scratch))
             .collect();
-        for doc in counted {
-            let DocWords {
-                lens,
-                order,
-                counts,
-                new,
-            } = doc;
-            let mut new = new.into_iter();
-            for (word, counts) in order.into_iter().zip(counts) {
-                let id = if word & NEW == 0 {
-                    word
-                } else {
-                    let w = new.next().expect("new words in order");
-                    match ids.get(&w) {
-                        Some(&id) => id,
-                        None => {
-                            let id = corpus.words.len() as u32;
-                            ids.insert(w.clone(), id);
-                            corpus.words.push(w);
-                            id
-                        }
+        for doc in &mut counted {
+            let mut new = std::mem::take(&mut doc.new).into_iter();
+            for word in doc.order.iter_mut().filter(|w| **w & NEW != 0) {
+                let w = new.next().expect("new words in order");
+                *word = match ids.get(&w) {
+                    Some(&id) => id,
+                    None => {
+                        let id = corpus.words.len() as u32;
+                        ids.insert(w.clone(), id);
+                        corpus.words.push(w);
+                        id
                     }
                 };
-                for (f, &c) in counts.iter().enumerate() {
-                    if c > 0 {
-                        corpus.terms.push((id, f as u8, c));
+            }
+        }
+        let terms: Vec<DocTerms> = counted
+            .into_par_iter()
+            .with_min_len(8)
+            .map(|doc| {
+                let n = doc.counts.iter().flatten().filter(|&&c| c > 0).count();
+                let mut terms = Vec::with_capacity(n);
+                for (&id, counts) in doc.order.iter().zip(&doc.counts) {
+                    for (f, &c) in counts.iter().enumerate() {
+                        if c > 0 {
+                            terms.push((id, f as u8, c));
+                        }
                     }
                 }
-            }
-            corpus.lens.push(lens);
-            corpus.starts.push(corpus.terms.len());
-        }
+                // Sorted by word id: scores are summed in this order.
+                terms.sort_unstable();
+                (doc.lens, terms.into_boxed_slice())
+            })
+            .collect();
+        corpus.docs.extend(terms);
         at = end;
         chunk = (chunk * 2).min(2048);
     }
-    drop(ids);
-    // Sorted by word id: scores are summed in this order.
-    let mut rest = corpus.terms.as_mut_slice();
-    let mut slices = Vec::with_capacity(docs.len());
-    for w in corpus.starts.windows(2) {
-        let (doc, tail) = rest.split_at_mut(w[1] - w[0]);
-        slices.push(doc);
-        rest = tail;
-    }
-    slices
-        .par_iter_mut()
-        .with_min_len(64)
-        .for_each(|s| s.sort_unstable());
-    corpus.terms.shrink_to_fit();
     corpus
 }
 
@@ -427,12 +405,32 @@ fn analyse_vocabulary(words: &[String]) -> Analysis {
 /// the postings themselves.
 const SCORE_CHUNK: usize = 1024;
 
+/// Postings of every key, in one array sized exactly.
+struct Postings {
+    /// The postings of key `k` are `list[starts[k]..starts[k + 1]]`.
+    starts: Vec<usize>,
+    /// `(doc id, score before idf)` in document order per key.
+    list: Vec<(u32, f32)>,
+    /// Inverse document frequency per key.
+    idf: Vec<f32>,
+}
+
+impl Postings {
+    fn key(&self, k: usize) -> &[(u32, f32)] {
+        &self.list[self.starts[k]..self.starts[k + 1]]
+    }
+
+    fn len(&self) -> usize {
+        self.idf.len()
+    }
+}
+
 /// Key id → postings `(doc id, score)` in document order. BM25F: term frequencies are weighted
 /// per field and normalised by the field's length relative to its average, then saturated once.
-fn score(c: &Corpus, a: &Analysis) -> Vec<Vec<(u32, f32)>> {
-    let n = c.lens.len().max(1) as f32;
+fn score(c: &Corpus, a: &Analysis) -> Postings {
+    let n = c.docs.len().max(1) as f32;
     let mut avg_len = [0.0f32; FIELDS];
-    for lens in &c.lens {
+    for (lens, _) in &c.docs {
         for (avg, len) in avg_len.iter_mut().zip(lens) {
             *avg += *len as f32;
         }
@@ -440,21 +438,50 @@ fn score(c: &Corpus, a: &Analysis) -> Vec<Vec<(u32, f32)>> {
     for avg in &mut avg_len {
         *avg = (*avg / n).max(1.0);
     }
-    let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); a.keys.len()];
-    let docs: Vec<usize> = (0..c.lens.len()).collect();
+    // Document frequencies first, so the postings array is allocated once, exactly.
+    let mut df = vec![0usize; a.keys.len()];
+    let mut last_doc = vec![u32::MAX; a.keys.len()];
+    for (d, (_, terms)) in c.docs.iter().enumerate() {
+        for &(word, _, _) in terms.iter() {
+            let (own, parts) = &a.words[word as usize];
+            for &k in own.iter().chain(parts) {
+                if last_doc[k as usize] != d as u32 {
+                    last_doc[k as usize] = d as u32;
+                    df[k as usize] += 1;
+                }
+            }
+        }
+    }
+    drop(last_doc);
+    let mut starts = Vec::with_capacity(df.len() + 1);
+    starts.push(0);
+    for &f in &df {
+        starts.push(starts.last().copied().unwrap_or(0) + f);
+    }
+    let idf = df
+        .iter()
+        .map(|&df| {
+            let df = df as f32;
+            (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+        })
+        .collect();
+    let mut list = vec![(0u32, 0.0f32); starts[df.len()]];
+    let mut fill: Vec<usize> = starts[..df.len()].to_vec();
+    drop(df);
+    let docs: Vec<usize> = (0..c.docs.len()).collect();
     for chunk in docs.chunks(SCORE_CHUNK) {
         let per_doc: Vec<Vec<(u32, f32)>> = chunk
             .par_iter()
             .with_min_len(16)
             .map_init(HashMap::<u32, f32, IdHash>::default, |tf, &d| {
-                let lens = &c.lens[d];
+                let (lens, terms) = &c.docs[d];
                 let mut weight = [0.0f32; FIELDS];
                 for (i, field) in Field::ALL.iter().enumerate() {
                     let b = field.length_normalisation();
                     weight[i] = field.weight() / (1.0 - b + b * lens[i] as f32 / avg_len[i]);
                 }
                 tf.clear();
-                for &(word, field, count) in c.doc(d) {
+                for &(word, field, count) in terms.iter() {
                     let w = weight[field as usize] * f32::from(count);
                     let (own, parts) = &a.words[word as usize];
                     for &k in own {
@@ -464,29 +491,20 @@ fn score(c: &Corpus, a: &Analysis) -> Vec<Vec<(u32, f32)>> {
                         *tf.entry(k).or_default() += w * PART_WEIGHT;
                     }
                 }
-                let mut list: Vec<(u32, f32)> = tf
-                    .iter()
+                tf.iter()
                     .map(|(&k, &f)| (k, f * (K1 + 1.0) / (f + K1)))
-                    .collect();
-                list.sort_unstable_by_key(|p| p.0);
-                list
+                    .collect()
             })
             .collect();
-        for (&doc, list) in chunk.iter().zip(per_doc) {
-            for (k, s) in list {
-                postings[k as usize].push((doc as u32, s));
+        for (&doc, scores) in chunk.iter().zip(per_doc) {
+            for (k, s) in scores {
+                let at = &mut fill[k as usize];
+                list[*at] = (doc as u32, s);
+                *at += 1;
             }
         }
     }
-    postings.par_iter_mut().for_each(|list| {
-        list.shrink_to_fit();
-        let df = list.len() as f32;
-        let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
-        for p in list.iter_mut() {
-            p.1 *= idf;
-        }
-    });
-    postings
+    Postings { starts, list, idf }
 }
 
 /// A fast hash (FxHash's) for word ids, key ids and the words themselves: SipHash was a tenth
@@ -539,8 +557,8 @@ fn quantise(score: f32) -> u32 {
     q.clamp(1.0, 63.0) as u32
 }
 
-/// Encodes postings as `delta * 64 + q` numbers.
-fn encode_into(list: &[(u32, f32)], out: &mut String) {
+/// Encodes postings as `delta * 64 + q` numbers; the scores are multiplied by `idf` first.
+fn encode_into(list: &[(u32, f32)], idf: f32, out: &mut String) {
     use std::fmt::Write;
     let mut prev = 0;
     for (i, &(doc, s)) in list.iter().enumerate() {
@@ -549,8 +567,12 @@ fn encode_into(list: &[(u32, f32)], out: &mut String) {
         }
         let delta = doc - prev;
         prev = doc;
-        write!(out, "{}", u64::from(delta) * 64 + u64::from(quantise(s)))
-            .expect("writes to a String");
+        write!(
+            out,
+            "{}",
+            u64::from(delta) * 64 + u64::from(quantise(s * idf))
+        )
+        .expect("writes to a String");
     }
 }
 
@@ -561,18 +583,20 @@ const ENCODE_CHUNK: usize = 2048;
 /// shard's first key (the first shard starts at `""`) and its JSON text, in order.
 fn shard(
     keys: &[String],
-    postings: &[Vec<(u32, f32)>],
+    postings: &Postings,
     max_bytes: usize,
     out: &mut dyn FnMut(String, String),
 ) {
     let mut current = String::new();
     let mut start = String::new();
-    for (keys, postings) in keys.chunks(ENCODE_CHUNK).zip(postings.chunks(ENCODE_CHUNK)) {
+    for (c, keys) in keys.chunks(ENCODE_CHUNK).enumerate() {
         let entries: Vec<Option<String>> = keys
             .par_iter()
-            .zip(postings)
+            .enumerate()
             .with_min_len(64)
-            .map(|(key, list)| {
+            .map(|(i, key)| {
+                let k = c * ENCODE_CHUNK + i;
+                let list = postings.key(k);
                 if list.is_empty() {
                     return None;
                 }
@@ -580,7 +604,7 @@ fn shard(
                 entry.push('[');
                 entry.push_str(&serde_json::to_string(key).expect("string"));
                 entry.push_str(",[");
-                encode_into(list, &mut entry);
+                encode_into(list, postings.idf[k], &mut entry);
                 entry.push_str("]]");
                 Some(entry)
             })
@@ -665,7 +689,17 @@ mod tests {
         assert_eq!(qs[7], 63);
     }
 
-    fn shards(keys: &[String], postings: &[Vec<(u32, f32)>], max: usize) -> Vec<(String, String)> {
+    fn shards(keys: &[String], lists: &[Vec<(u32, f32)>], max: usize) -> Vec<(String, String)> {
+        let mut starts = vec![0];
+        for l in lists {
+            starts.push(starts.last().unwrap() + l.len());
+        }
+        let postings = Postings {
+            starts,
+            list: lists.concat(),
+            idf: vec![1.0; lists.len()],
+        };
+        let postings = &postings;
         let mut out = Vec::new();
         shard(keys, postings, max, &mut |start, body| {
             out.push((start, body))
@@ -733,8 +767,8 @@ mod tests {
             let mut terms: Vec<(u32, u8, u16)> =
                 counts.into_iter().map(|((w, f), c)| (w, f, c)).collect();
             terms.sort_unstable();
-            assert_eq!(corpus.lens[d], lens, "document {d}");
-            assert_eq!(corpus.doc(d), &terms[..], "document {d}");
+            assert_eq!(corpus.docs[d].0, lens, "document {d}");
+            assert_eq!(&*corpus.docs[d].1, &terms[..], "document {d}");
         }
         assert_eq!(corpus.words, words);
     }
@@ -742,7 +776,7 @@ mod tests {
     #[test]
     fn postings_are_delta_encoded() {
         let mut e = String::new();
-        encode_into(&[(3, 1.0), (5, 1.0), (40, 1.0)], &mut e);
+        encode_into(&[(3, 0.5), (5, 0.5), (40, 0.5)], 2.0, &mut e);
         let q = quantise(1.0);
         assert_eq!(e, format!("{},{},{}", 3 * 64 + q, 2 * 64 + q, 35 * 64 + q));
     }
