@@ -2,8 +2,11 @@
 //! in a result. Organisation profiles add their category, areas and target groups; contact data
 //! (e-mail, phone, address, people) is never read.
 
-use super::tokenize::scrub_contacts;
+use super::tokenize::{scrub_contacts, scrub_contacts_cow};
 use crate::content::{FrontMatter, Site};
+use crate::markdown::HeadingInfo;
+use rayon::prelude::*;
+use std::borrow::Cow;
 
 /// A searchable field; the weight is how much one word in it counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,13 +60,15 @@ impl Field {
     ];
 }
 
-/// One page or section as the index sees it.
+/// One page or section as the index sees it. The text of a field is `S`: owned by callers that
+/// make documents up (benchmarks), borrowed from the [`Site`] by [`collect`] so the index does
+/// not hold a second copy of every page's text.
 #[derive(Debug, Clone)]
-pub struct Doc {
+pub struct Doc<S = String> {
     /// Site path (`uutiset/avaus/`), the sort key that fixes document ids.
-    pub path: String,
+    pub path: S,
     /// Shown as the result's link text.
-    pub title: String,
+    pub title: S,
     /// Root-relative URL with the base path.
     pub url: String,
     /// Index into [`Facets::sections`].
@@ -75,7 +80,7 @@ pub struct Doc {
     /// Organisation area slugs.
     pub areas: Vec<String>,
     /// Text per field.
-    pub fields: Vec<(Field, String)>,
+    pub fields: Vec<(Field, S)>,
 }
 
 /// Filter values offered on the search page: `(slug or path, display name)`.
@@ -91,8 +96,9 @@ pub struct Facets {
 
 const EXCERPT_CHARS: usize = 160;
 
-/// Every published page and section, sorted by path so document ids are stable.
-pub fn collect(site: &Site) -> (Vec<Doc>, Facets) {
+/// Every published page and section, sorted by path so document ids are stable. Texts without
+/// contact data are borrowed from the site.
+pub fn collect(site: &Site) -> (Vec<Doc<Cow<'_, str>>>, Facets) {
     let mut tops: Vec<usize> = vec![0];
     tops.extend(site.sections[0].subsections.iter().copied());
     let top_of = |section: usize| -> usize {
@@ -101,31 +107,29 @@ pub fn collect(site: &Site) -> (Vec<Doc>, Facets) {
         let top = chain.get(1).copied().unwrap_or(0);
         tops.iter().position(|&t| t == top).unwrap_or(0)
     };
-    let mut docs = Vec::with_capacity(site.pages.len() + site.sections.len());
-    for page in &site.pages {
-        let headings = page.content.headings.iter().map(|h| h.title.as_str());
-        docs.push(make_doc(
+    let pages = site.pages.par_iter().map(|page| {
+        make_doc(
             site,
             &page.path,
             &page.title,
             &page.meta,
-            headings.collect(),
+            &page.content.headings,
             &page.content.plain_text,
             top_of(page.section),
-        ));
-    }
-    for (i, section) in site.sections.iter().enumerate() {
-        let headings = section.content.headings.iter().map(|h| h.title.as_str());
-        docs.push(make_doc(
+        )
+    });
+    let sections = site.sections.par_iter().enumerate().map(|(i, section)| {
+        make_doc(
             site,
             &section.path,
             &section.title,
             &section.meta,
-            headings.collect(),
+            &section.content.headings,
             &section.content.plain_text,
             top_of(i),
-        ));
-    }
+        )
+    });
+    let mut docs: Vec<Doc<Cow<'_, str>>> = pages.chain(sections).collect();
     docs.sort_by(|a, b| a.path.cmp(&b.path));
     let choices = |list: &[crate::config::Choice]| {
         list.iter()
@@ -149,34 +153,36 @@ pub fn collect(site: &Site) -> (Vec<Doc>, Facets) {
     (docs, facets)
 }
 
-fn make_doc(
+fn make_doc<'a>(
     site: &Site,
-    path: &str,
-    title: &str,
-    meta: &FrontMatter,
-    headings: Vec<&str>,
-    body: &str,
+    path: &'a str,
+    title: &'a str,
+    meta: &'a FrontMatter,
+    headings: &[HeadingInfo],
+    body: &'a str,
     section: usize,
-) -> Doc {
-    let body = scrub_contacts(body);
-    let description = meta.description.as_deref().map(scrub_contacts);
-    let mut fields = vec![(Field::Title, title.to_string())];
-    if let Some(d) = &description {
-        fields.push((Field::Description, d.clone()));
+) -> Doc<Cow<'a, str>> {
+    let body = scrub_contacts_cow(body);
+    let description = meta.description.as_deref().map(scrub_contacts_cow);
+    let excerpt = excerpt(description.as_deref().unwrap_or(&body), EXCERPT_CHARS);
+    let mut fields = vec![(Field::Title, Cow::Borrowed(title))];
+    if let Some(d) = description {
+        fields.push((Field::Description, d));
     }
-    fields.push((Field::Headings, scrub_contacts(&headings.join("\n"))));
+    let headings: Vec<&str> = headings.iter().map(|h| h.title.as_str()).collect();
+    let headings = scrub_contacts_cow(&headings.join("\n")).into_owned();
+    fields.push((Field::Headings, Cow::Owned(headings)));
     let (category, areas, org_text) = organisation_fields(site, meta);
     if !org_text.is_empty() {
-        fields.push((Field::Organisation, org_text));
+        fields.push((Field::Organisation, Cow::Owned(org_text)));
     }
-    fields.push((Field::Body, body.clone()));
-    let excerpt_source = description.unwrap_or(body);
+    fields.push((Field::Body, body));
     Doc {
-        path: path.to_string(),
-        title: title.to_string(),
+        path: Cow::Borrowed(path),
+        title: Cow::Borrowed(title),
         url: site.url(path),
         section,
-        excerpt: excerpt(&excerpt_source, EXCERPT_CHARS),
+        excerpt,
         category,
         areas,
         fields,
@@ -219,7 +225,21 @@ fn organisation_fields(site: &Site, meta: &FrontMatter) -> (Option<String>, Vec<
 
 /// The first `max` characters of a text, whitespace collapsed, cut at a word boundary.
 pub fn excerpt(text: &str, max: usize) -> String {
-    let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    // Only the first `max + 1` characters decide the result: a page's whole body is not
+    // collapsed.
+    let mut collapsed = String::new();
+    let mut chars = 0;
+    for word in text.split_whitespace() {
+        if chars > max {
+            break;
+        }
+        if !collapsed.is_empty() {
+            collapsed.push(' ');
+            chars += 1;
+        }
+        collapsed.push_str(word);
+        chars += word.chars().count();
+    }
     if collapsed.chars().count() <= max {
         return collapsed;
     }
@@ -240,5 +260,8 @@ mod tests {
         let text = "Ylöjärven kaupunki myöntää   avustuksia\nyhdistyksille, jotka tekevät työtä.";
         assert_eq!(excerpt(text, 40), "Ylöjärven kaupunki myöntää avustuksia…");
         assert_eq!(excerpt("Lyhyt teksti.", 40), "Lyhyt teksti.");
+        assert_eq!(excerpt("  a  b ", 3), "a b");
+        assert_eq!(excerpt("aa bb", 3), "aa…");
+        assert_eq!(excerpt("aaaa bbbb", 4), "aaaa…");
     }
 }

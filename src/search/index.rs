@@ -63,24 +63,27 @@ const K1: f32 = 6.0;
 const Q_MIN: f64 = 0.05;
 const Q_RATIO: f64 = 1.13;
 
-/// Builds the index of a site and writes it with `writer`.
+/// Builds the index of a site and writes it with `writer`. Each file is written as soon as it
+/// is ready, so the index is never held in memory whole.
 pub fn build_index(site: &Site, writer: &Writer, options: &IndexOptions) -> Result<IndexSummary> {
     let (docs, facets) = documents::collect(site);
-    let files = index_files(&docs, &facets, options);
-    let mut summary = IndexSummary {
-        docs: docs.len(),
-        terms: files.terms,
-        shards: files.shards,
-        version: files.version.clone(),
-        files: Vec::new(),
-    };
+    let mut files = Vec::new();
     let mut problems = Vec::new();
-    for (rel, bytes) in &files.files {
-        if let Err(d) = writer.write(rel, bytes) {
-            problems.push(d);
-        }
-        summary.files.push((rel.clone(), bytes.len()));
-    }
+    let built = emit_files(&docs, &facets, options, &mut |batch| {
+        let written: Vec<_> = batch
+            .par_iter()
+            .map(|(rel, bytes)| writer.write(rel, bytes))
+            .collect();
+        problems.extend(written.into_iter().filter_map(|r| r.err()));
+        files.extend(batch.into_iter().map(|(rel, bytes)| (rel, bytes.len())));
+    });
+    let summary = IndexSummary {
+        docs: docs.len(),
+        terms: built.terms,
+        shards: built.shards,
+        version: built.version,
+        files,
+    };
     if problems.is_empty() {
         Ok(summary)
     } else {
@@ -100,91 +103,91 @@ pub struct IndexFiles {
     pub version: String,
 }
 
-/// Every document as word ids with per-field counts; the words themselves are stored once.
-/// Keeping ids instead of strings keeps a 100,000-page site within memory.
-struct Corpus {
-    /// Word id → folded word.
-    words: Vec<String>,
-    /// Per document: words per field, and `(word id, field index, count)` sorted.
-    docs: Vec<DocTerms>,
-}
-
-/// Words per field, and `(word id, field index, count)` sorted.
-type DocTerms = ([u32; FIELDS], Vec<(u32, u8, u16)>);
-
-const FIELDS: usize = Field::ALL.len();
-
-/// Tokenises documents in parallel chunks and interns their words.
-fn tokenise(docs: &[Doc]) -> Corpus {
-    let mut ids: HashMap<String, u32> = HashMap::new();
-    let mut words: Vec<String> = Vec::new();
-    let mut out = Vec::with_capacity(docs.len());
-    for chunk in docs.chunks(4096) {
-        let local: Vec<Vec<(Field, Vec<String>)>> = chunk
-            .par_iter()
-            .map(|d| {
-                d.fields
-                    .iter()
-                    .map(|(f, text)| (*f, tokenize::folded_words(text)))
-                    .collect()
-            })
-            .collect();
-        for fields in local {
-            let mut lens = [0u32; FIELDS];
-            let mut counts: HashMap<(u32, u8), u16> = HashMap::new();
-            for (field, list) in fields {
-                lens[field.index()] += list.len() as u32;
-                for w in list {
-                    let id = match ids.get(&w) {
-                        Some(&id) => id,
-                        None => {
-                            let id = words.len() as u32;
-                            ids.insert(w.clone(), id);
-                            words.push(w);
-                            id
-                        }
-                    };
-                    let c = counts.entry((id, field.index() as u8)).or_default();
-                    *c = c.saturating_add(1);
-                }
-            }
-            let mut terms: Vec<(u32, u8, u16)> =
-                counts.into_iter().map(|((w, f), c)| (w, f, c)).collect();
-            terms.sort_unstable();
-            out.push((lens, terms));
-        }
-    }
-    Corpus { words, docs: out }
-}
-
 /// Computes every index file for a list of documents.
-pub fn index_files(docs: &[Doc], facets: &Facets, options: &IndexOptions) -> IndexFiles {
+pub fn index_files<S: AsRef<str> + Sync>(
+    docs: &[Doc<S>],
+    facets: &Facets,
+    options: &IndexOptions,
+) -> IndexFiles {
+    let mut files = Vec::new();
+    let built = emit_files(docs, facets, options, &mut |batch| files.extend(batch));
+    IndexFiles {
+        files,
+        terms: built.terms,
+        shards: built.shards,
+        version: built.version,
+    }
+}
+
+/// What [`emit_files`] reports besides the files.
+struct Built {
+    terms: usize,
+    shards: usize,
+    version: String,
+}
+
+/// Site-relative path and contents of index files.
+type Batch = Vec<(String, Vec<u8>)>;
+
+/// Shards handed to the sink at once: enough to write them in parallel, few enough that the
+/// index is never in memory whole.
+const SHARD_BATCH: usize = 64;
+
+/// Computes the index files and hands them to `sink` in batches, in the order of
+/// [`IndexFiles::files`]; the manifest comes last because its version hashes every other file.
+fn emit_files<S: AsRef<str> + Sync>(
+    docs: &[Doc<S>],
+    facets: &Facets,
+    options: &IndexOptions,
+    sink: &mut dyn FnMut(Batch),
+) -> Built {
     let corpus = tokenise(docs);
     let analysis = analyse_vocabulary(&corpus.words);
     let postings = score(&corpus, &analysis);
+    // The per-document word counts are the largest structure so far; shards need only postings.
+    drop(corpus);
     let terms = postings.len();
-    let shards = shard(&analysis.keys, &postings, options.shard_bytes);
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    let starts: Vec<&str> = shards.iter().map(|(start, _)| start.as_str()).collect();
-    for (i, (_, body)) in shards.iter().enumerate() {
-        files.push((format!("search/t/{i}.json"), body.clone().into_bytes()));
-    }
-    for (i, block) in docs.chunks(options.block_docs.max(1)).enumerate() {
-        let rows: Vec<Value> = block
-            .iter()
-            .map(|d| json!([d.title, d.url, d.section, d.excerpt]))
-            .collect();
-        files.push((format!("search/d/{i}.json"), to_bytes(&json!(rows))));
-    }
-    files.push((
+    let mut hasher = Sha256::new();
+    let mut emit = |batch: Batch| {
+        for (name, bytes) in &batch {
+            hasher.update(name.as_bytes());
+            hasher.update(bytes);
+        }
+        sink(batch);
+    };
+    let mut starts: Vec<String> = Vec::new();
+    let mut batch: Batch = Vec::new();
+    shard(
+        &analysis.keys,
+        &postings,
+        options.shard_bytes,
+        &mut |start, body| {
+            batch.push((format!("search/t/{}.json", starts.len()), body.into_bytes()));
+            starts.push(start);
+            if batch.len() == SHARD_BATCH {
+                emit(std::mem::take(&mut batch));
+            }
+        },
+    );
+    emit(batch);
+    drop(postings);
+    let block = options.block_docs.max(1);
+    let blocks: Batch = docs
+        .par_chunks(block)
+        .enumerate()
+        .map(|(i, block)| {
+            let rows: Vec<Value> = block
+                .iter()
+                .map(|d| json!([d.title.as_ref(), d.url, d.section, d.excerpt]))
+                .collect();
+            (format!("search/d/{i}.json"), to_bytes(&json!(rows)))
+        })
+        .collect();
+    emit(blocks);
+    emit(vec![(
         "search/filters.json".into(),
         to_bytes(&filters(docs, facets)),
-    ));
-    let mut hasher = Sha256::new();
-    for (name, bytes) in &files {
-        hasher.update(name.as_bytes());
-        hasher.update(bytes);
-    }
+    )]);
     let version: String = hasher.finalize()[..5]
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -195,20 +198,159 @@ pub fn index_files(docs: &[Doc], facets: &Facets, options: &IndexOptions) -> Ind
     let manifest = json!({
         "version": version,
         "docs": docs.len(),
-        "block": options.block_docs.max(1),
+        "block": block,
         "q": [Q_MIN, Q_RATIO],
         "shards": starts,
         "sections": pairs(&facets.sections),
         "categories": pairs(&facets.categories),
         "areas": pairs(&facets.areas),
     });
-    files.push(("search/index.json".into(), to_bytes(&manifest)));
-    IndexFiles {
-        files,
+    sink(vec![("search/index.json".into(), to_bytes(&manifest))]);
+    Built {
         terms,
-        shards: shards.len(),
+        shards: starts.len(),
         version,
     }
+}
+
+/// Every document as word ids with per-field counts; the words themselves are stored once.
+/// Keeping ids instead of strings keeps a 100,000-page site within memory.
+struct Corpus {
+    /// Word id → folded word.
+    words: Vec<String>,
+    /// Per document: words per field, and `(word id, field index, count)` sorted, sized exactly.
+    docs: Vec<DocTerms>,
+}
+
+/// Words per field, and `(word id, field index, count)` sorted.
+type DocTerms = ([u32; FIELDS], Box<[(u32, u8, u16)]>);
+
+const FIELDS: usize = Field::ALL.len();
+
+/// Marks a word of [`DocWords::order`] that was not interned before its chunk.
+const NEW: u32 = 1 << 31;
+
+/// One document's words, counted while tokenising.
+struct DocWords {
+    lens: [u32; FIELDS],
+    /// Distinct words in order of first occurrence: an interned id, or `NEW | i` for `new[i]`.
+    order: Vec<u32>,
+    /// Count per field of each word of `order`.
+    counts: Vec<[u16; FIELDS]>,
+    /// Words not interned before this document's chunk.
+    new: Vec<String>,
+}
+
+/// Reused between documents of one thread.
+#[derive(Default)]
+struct Scratch {
+    text: String,
+    known: HashMap<u32, u32, IdHash>,
+    new: HashMap<String, u32, IdHash>,
+}
+
+/// Counts the words of one document; words already in `ids` are counted by id, without
+/// allocating.
+fn count_words<S: AsRef<str>>(
+    doc: &Doc<S>,
+    ids: &HashMap<String, u32, IdHash>,
+    scratch: &mut Scratch,
+) -> DocWords {
+    let mut out = DocWords {
+        lens: [0; FIELDS],
+        order: Vec::new(),
+        counts: Vec::new(),
+        new: Vec::new(),
+    };
+    scratch.known.clear();
+    scratch.new.clear();
+    let Scratch { text, known, new } = scratch;
+    for (field, body) in &doc.fields {
+        let f = field.index();
+        tokenize::for_each_folded_word(body.as_ref(), text, |word| {
+            out.lens[f] += 1;
+            let slot = match ids.get(word) {
+                Some(&id) => *known.entry(id).or_insert_with(|| {
+                    out.order.push(id);
+                    out.counts.push([0; FIELDS]);
+                    out.order.len() as u32 - 1
+                }),
+                None => match new.get(word) {
+                    Some(&slot) => slot,
+                    None => {
+                        out.order.push(NEW | out.new.len() as u32);
+                        out.new.push(word.to_string());
+                        out.counts.push([0; FIELDS]);
+                        let slot = out.order.len() as u32 - 1;
+                        new.insert(word.to_string(), slot);
+                        slot
+                    }
+                },
+            };
+            let c = &mut out.counts[slot as usize][f];
+            *c = c.saturating_add(1);
+        });
+    }
+    out
+}
+
+/// Tokenises documents in parallel chunks and interns their words. Word ids are given in order
+/// of first occurrence (document order, then position), which fixes the order scores are summed
+/// in and so the output bytes. Chunks grow from small: the first documents bring most of the
+/// vocabulary, later ones mostly known words.
+fn tokenise<S: AsRef<str> + Sync>(docs: &[Doc<S>]) -> Corpus {
+    let mut ids: HashMap<String, u32, IdHash> = HashMap::default();
+    let mut corpus = Corpus {
+        words: Vec::new(),
+        docs: Vec::with_capacity(docs.len()),
+    };
+    let mut at = 0;
+    let mut chunk = 32;
+    while at < docs.len() {
+        let end = (at + chunk).min(docs.len());
+        let mut counted: Vec<DocWords> = docs[at..end]
+            .par_iter()
+            .with_min_len(8)
+            .map_init(Scratch::default, |scratch, d| count_words(d, &ids, scratch))
+            .collect();
+        for doc in &mut counted {
+            let mut new = std::mem::take(&mut doc.new).into_iter();
+            for word in doc.order.iter_mut().filter(|w| **w & NEW != 0) {
+                let w = new.next().expect("new words in order");
+                *word = match ids.get(&w) {
+                    Some(&id) => id,
+                    None => {
+                        let id = corpus.words.len() as u32;
+                        ids.insert(w.clone(), id);
+                        corpus.words.push(w);
+                        id
+                    }
+                };
+            }
+        }
+        let terms: Vec<DocTerms> = counted
+            .into_par_iter()
+            .with_min_len(8)
+            .map(|doc| {
+                let n = doc.counts.iter().flatten().filter(|&&c| c > 0).count();
+                let mut terms = Vec::with_capacity(n);
+                for (&id, counts) in doc.order.iter().zip(&doc.counts) {
+                    for (f, &c) in counts.iter().enumerate() {
+                        if c > 0 {
+                            terms.push((id, f as u8, c));
+                        }
+                    }
+                }
+                // Sorted by word id: scores are summed in this order.
+                terms.sort_unstable();
+                (doc.lens, terms.into_boxed_slice())
+            })
+            .collect();
+        corpus.docs.extend(terms);
+        at = end;
+        chunk = (chunk * 2).min(2048);
+    }
+    corpus
 }
 
 fn to_bytes(v: &Value) -> Vec<u8> {
@@ -259,9 +401,33 @@ fn analyse_vocabulary(words: &[String]) -> Analysis {
     }
 }
 
+/// Documents scored at once: their per-document lists are the only copy of the postings besides
+/// the postings themselves.
+const SCORE_CHUNK: usize = 1024;
+
+/// Postings of every key, in one array sized exactly.
+struct Postings {
+    /// The postings of key `k` are `list[starts[k]..starts[k + 1]]`.
+    starts: Vec<usize>,
+    /// `(doc id, score before idf)` in document order per key.
+    list: Vec<(u32, f32)>,
+    /// Inverse document frequency per key.
+    idf: Vec<f32>,
+}
+
+impl Postings {
+    fn key(&self, k: usize) -> &[(u32, f32)] {
+        &self.list[self.starts[k]..self.starts[k + 1]]
+    }
+
+    fn len(&self) -> usize {
+        self.idf.len()
+    }
+}
+
 /// Key id → postings `(doc id, score)` in document order. BM25F: term frequencies are weighted
 /// per field and normalised by the field's length relative to its average, then saturated once.
-fn score(c: &Corpus, a: &Analysis) -> Vec<Vec<(u32, f32)>> {
+fn score(c: &Corpus, a: &Analysis) -> Postings {
     let n = c.docs.len().max(1) as f32;
     let mut avg_len = [0.0f32; FIELDS];
     for (lens, _) in &c.docs {
@@ -272,48 +438,117 @@ fn score(c: &Corpus, a: &Analysis) -> Vec<Vec<(u32, f32)>> {
     for avg in &mut avg_len {
         *avg = (*avg / n).max(1.0);
     }
-    let per_doc: Vec<Vec<(u32, f32)>> = c
-        .docs
-        .par_iter()
-        .map(|(lens, terms)| {
-            let mut weight = [0.0f32; FIELDS];
-            for (i, field) in Field::ALL.iter().enumerate() {
-                let b = field.length_normalisation();
-                weight[i] = field.weight() / (1.0 - b + b * lens[i] as f32 / avg_len[i]);
-            }
-            let mut tf: HashMap<u32, f32> = HashMap::new();
-            for &(word, field, count) in terms {
-                let w = weight[field as usize] * f32::from(count);
-                let (own, parts) = &a.words[word as usize];
-                for &k in own {
-                    *tf.entry(k).or_default() += w;
-                }
-                for &k in parts {
-                    *tf.entry(k).or_default() += w * PART_WEIGHT;
+    // Document frequencies first, so the postings array is allocated once, exactly.
+    let mut df = vec![0usize; a.keys.len()];
+    let mut last_doc = vec![u32::MAX; a.keys.len()];
+    for (d, (_, terms)) in c.docs.iter().enumerate() {
+        for &(word, _, _) in terms.iter() {
+            let (own, parts) = &a.words[word as usize];
+            for &k in own.iter().chain(parts) {
+                if last_doc[k as usize] != d as u32 {
+                    last_doc[k as usize] = d as u32;
+                    df[k as usize] += 1;
                 }
             }
-            let mut list: Vec<(u32, f32)> = tf
-                .into_iter()
-                .map(|(k, f)| (k, f * (K1 + 1.0) / (f + K1)))
-                .collect();
-            list.sort_unstable_by_key(|p| p.0);
-            list
+        }
+    }
+    drop(last_doc);
+    let mut starts = Vec::with_capacity(df.len() + 1);
+    starts.push(0);
+    for &f in &df {
+        starts.push(starts.last().copied().unwrap_or(0) + f);
+    }
+    let idf = df
+        .iter()
+        .map(|&df| {
+            let df = df as f32;
+            (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
         })
         .collect();
-    let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); a.keys.len()];
-    for (doc, list) in per_doc.into_iter().enumerate() {
-        for (k, s) in list {
-            postings[k as usize].push((doc as u32, s));
+    let mut list = vec![(0u32, 0.0f32); starts[df.len()]];
+    let mut fill: Vec<usize> = starts[..df.len()].to_vec();
+    drop(df);
+    let docs: Vec<usize> = (0..c.docs.len()).collect();
+    for chunk in docs.chunks(SCORE_CHUNK) {
+        let per_doc: Vec<Vec<(u32, f32)>> = chunk
+            .par_iter()
+            .with_min_len(16)
+            .map_init(HashMap::<u32, f32, IdHash>::default, |tf, &d| {
+                let (lens, terms) = &c.docs[d];
+                let mut weight = [0.0f32; FIELDS];
+                for (i, field) in Field::ALL.iter().enumerate() {
+                    let b = field.length_normalisation();
+                    weight[i] = field.weight() / (1.0 - b + b * lens[i] as f32 / avg_len[i]);
+                }
+                tf.clear();
+                for &(word, field, count) in terms.iter() {
+                    let w = weight[field as usize] * f32::from(count);
+                    let (own, parts) = &a.words[word as usize];
+                    for &k in own {
+                        *tf.entry(k).or_default() += w;
+                    }
+                    for &k in parts {
+                        *tf.entry(k).or_default() += w * PART_WEIGHT;
+                    }
+                }
+                tf.iter()
+                    .map(|(&k, &f)| (k, f * (K1 + 1.0) / (f + K1)))
+                    .collect()
+            })
+            .collect();
+        for (&doc, scores) in chunk.iter().zip(per_doc) {
+            for (k, s) in scores {
+                let at = &mut fill[k as usize];
+                list[*at] = (doc as u32, s);
+                *at += 1;
+            }
         }
     }
-    for list in &mut postings {
-        let df = list.len() as f32;
-        let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
-        for p in list.iter_mut() {
-            p.1 *= idf;
+    Postings { starts, list, idf }
+}
+
+/// A fast hash (FxHash's) for word ids, key ids and the words themselves: SipHash was a tenth
+/// of the index build. Its weaker spread is harmless here: the words are the site's own.
+#[derive(Default, Clone, Copy)]
+struct IdHash;
+
+impl std::hash::BuildHasher for IdHash {
+    type Hasher = IdHasher;
+    fn build_hasher(&self) -> IdHasher {
+        IdHasher(0)
+    }
+}
+
+struct IdHasher(u64);
+
+impl IdHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl std::hash::Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes(c.try_into().expect("8 bytes")));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut last = [0u8; 8];
+            last[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(last));
         }
     }
-    postings
+    fn write_u8(&mut self, n: u8) {
+        self.add(u64::from(n));
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.add(u64::from(n));
+    }
 }
 
 /// The 1..=63 quantisation of a score.
@@ -322,9 +557,9 @@ fn quantise(score: f32) -> u32 {
     q.clamp(1.0, 63.0) as u32
 }
 
-/// Encodes postings as `delta * 64 + q` numbers.
-fn encode(list: &[(u32, f32)]) -> String {
-    let mut out = String::with_capacity(list.len() * 4);
+/// Encodes postings as `delta * 64 + q` numbers; the scores are multiplied by `idf` first.
+fn encode_into(list: &[(u32, f32)], idf: f32, out: &mut String) {
+    use std::fmt::Write;
     let mut prev = 0;
     for (i, &(doc, s)) in list.iter().enumerate() {
         if i > 0 {
@@ -332,44 +567,70 @@ fn encode(list: &[(u32, f32)]) -> String {
         }
         let delta = doc - prev;
         prev = doc;
-        out.push_str(&(u64::from(delta) * 64 + u64::from(quantise(s))).to_string());
+        write!(
+            out,
+            "{}",
+            u64::from(delta) * 64 + u64::from(quantise(s * idf))
+        )
+        .expect("writes to a String");
     }
-    out
 }
 
-/// Cuts the sorted term list into shards of about `max_bytes` JSON each; returns each shard's
-/// first key (the first shard starts at `""`) and its JSON text.
-fn shard(keys: &[String], postings: &[Vec<(u32, f32)>], max_bytes: usize) -> Vec<(String, String)> {
-    let mut shards: Vec<(String, String)> = Vec::new();
+/// Keys whose entries are encoded at once, in parallel.
+const ENCODE_CHUNK: usize = 2048;
+
+/// Cuts the sorted term list into shards of about `max_bytes` JSON each; calls `out` with each
+/// shard's first key (the first shard starts at `""`) and its JSON text, in order.
+fn shard(
+    keys: &[String],
+    postings: &Postings,
+    max_bytes: usize,
+    out: &mut dyn FnMut(String, String),
+) {
     let mut current = String::new();
     let mut start = String::new();
-    for (key, list) in keys.iter().zip(postings) {
-        if list.is_empty() {
-            continue;
+    for (c, keys) in keys.chunks(ENCODE_CHUNK).enumerate() {
+        let entries: Vec<Option<String>> = keys
+            .par_iter()
+            .enumerate()
+            .with_min_len(64)
+            .map(|(i, key)| {
+                let k = c * ENCODE_CHUNK + i;
+                let list = postings.key(k);
+                if list.is_empty() {
+                    return None;
+                }
+                let mut entry = String::with_capacity(key.len() + list.len() * 4 + 8);
+                entry.push('[');
+                entry.push_str(&serde_json::to_string(key).expect("string"));
+                entry.push_str(",[");
+                encode_into(list, postings.idf[k], &mut entry);
+                entry.push_str("]]");
+                Some(entry)
+            })
+            .collect();
+        for (key, entry) in keys.iter().zip(entries) {
+            let Some(entry) = entry else { continue };
+            if !current.is_empty() && current.len() + entry.len() > max_bytes {
+                current.push(']');
+                out(
+                    std::mem::replace(&mut start, key.clone()),
+                    std::mem::take(&mut current),
+                );
+            }
+            current.push(if current.is_empty() { '[' } else { ',' });
+            current.push_str(&entry);
         }
-        let entry = format!(
-            "[{},[{}]]",
-            serde_json::to_string(key).expect("string"),
-            encode(list)
-        );
-        if !current.is_empty() && current.len() + entry.len() > max_bytes {
-            current.push(']');
-            shards.push((std::mem::take(&mut start), std::mem::take(&mut current)));
-            start = key.clone();
-        }
-        current.push(if current.is_empty() { '[' } else { ',' });
-        current.push_str(&entry);
     }
     if current.is_empty() {
         current.push('[');
     }
     current.push(']');
-    shards.push((start, current));
-    shards
+    out(start, current);
 }
 
 /// Document ids per filter value, delta-encoded.
-fn filters(docs: &[Doc], facets: &Facets) -> Value {
+fn filters<S>(docs: &[Doc<S>], facets: &Facets) -> Value {
     let delta = |ids: Vec<usize>| -> Vec<usize> {
         let mut prev = 0;
         ids.into_iter()
@@ -391,20 +652,21 @@ fn filters(docs: &[Doc], facets: &Facets) -> Value {
             )
         })
         .collect();
-    let by = |values: &[(String, String)], has: &dyn Fn(&Doc, &str) -> bool| -> Vec<Vec<usize>> {
-        values
-            .iter()
-            .map(|(slug, _)| {
-                delta(
-                    docs.iter()
-                        .enumerate()
-                        .filter(|(_, d)| has(d, slug))
-                        .map(|(i, _)| i)
-                        .collect(),
-                )
-            })
-            .collect()
-    };
+    let by =
+        |values: &[(String, String)], has: &dyn Fn(&Doc<S>, &str) -> bool| -> Vec<Vec<usize>> {
+            values
+                .iter()
+                .map(|(slug, _)| {
+                    delta(
+                        docs.iter()
+                            .enumerate()
+                            .filter(|(_, d)| has(d, slug))
+                            .map(|(i, _)| i)
+                            .collect(),
+                    )
+                })
+                .collect()
+        };
     json!({
         "sections": sections,
         "categories": by(&facets.categories, &|d, s| d.category.as_deref() == Some(s)),
@@ -427,9 +689,94 @@ mod tests {
         assert_eq!(qs[7], 63);
     }
 
+    fn shards(keys: &[String], lists: &[Vec<(u32, f32)>], max: usize) -> Vec<(String, String)> {
+        let mut starts = vec![0];
+        for l in lists {
+            starts.push(starts.last().unwrap() + l.len());
+        }
+        let postings = Postings {
+            starts,
+            list: lists.concat(),
+            idf: vec![1.0; lists.len()],
+        };
+        let postings = &postings;
+        let mut out = Vec::new();
+        shard(keys, postings, max, &mut |start, body| {
+            out.push((start, body))
+        });
+        out
+    }
+
+    /// The straightforward interning `tokenise` must match: ids in order of first occurrence,
+    /// terms sorted by id.
+    #[test]
+    fn tokenise_interns_in_order_of_first_occurrence() {
+        let vocab = [
+            "avustus",
+            "Järjestö",
+            "seura",
+            "kylä",
+            "ÖRKKI",
+            "tila",
+            "työ",
+            "aamu",
+        ];
+        let docs: Vec<Doc> = (0..300usize)
+            .map(|i| {
+                let word = |k: usize| -> String {
+                    if (i * 7 + k) % 11 == 0 {
+                        format!("sana{}", (i * 13 + k) % 97)
+                    } else {
+                        vocab[(i * 3 + k * 5) % vocab.len()].to_string()
+                    }
+                };
+                let text = |n: usize| (0..n).map(word).collect::<Vec<_>>().join(" ");
+                Doc {
+                    path: format!("p{i}/"),
+                    title: text(2),
+                    url: format!("/p{i}/"),
+                    section: 0,
+                    excerpt: String::new(),
+                    category: None,
+                    areas: vec![],
+                    fields: vec![
+                        (Field::Title, text(3)),
+                        (Field::Headings, text(i % 4)),
+                        (Field::Body, text(20 + i % 30)),
+                    ],
+                }
+            })
+            .collect();
+        let corpus = tokenise(&docs);
+        let mut ids: HashMap<String, u32> = HashMap::new();
+        let mut words: Vec<String> = Vec::new();
+        for (d, doc) in docs.iter().enumerate() {
+            let mut lens = [0u32; FIELDS];
+            let mut counts: HashMap<(u32, u8), u16> = HashMap::new();
+            for (field, text) in &doc.fields {
+                let list = tokenize::folded_words(text);
+                lens[field.index()] += list.len() as u32;
+                for w in list {
+                    let id = *ids.entry(w.clone()).or_insert_with(|| {
+                        words.push(w);
+                        words.len() as u32 - 1
+                    });
+                    *counts.entry((id, field.index() as u8)).or_default() += 1;
+                }
+            }
+            let mut terms: Vec<(u32, u8, u16)> =
+                counts.into_iter().map(|((w, f), c)| (w, f, c)).collect();
+            terms.sort_unstable();
+            assert_eq!(corpus.docs[d].0, lens, "document {d}");
+            assert_eq!(&*corpus.docs[d].1, &terms[..], "document {d}");
+        }
+        assert_eq!(corpus.words, words);
+    }
+
     #[test]
     fn postings_are_delta_encoded() {
-        let e = encode(&[(3, 1.0), (5, 1.0), (40, 1.0)]);
+        let mut e = String::new();
+        encode_into(&[(3, 0.5), (5, 0.5), (40, 0.5)], 2.0, &mut e);
         let q = quantise(1.0);
         assert_eq!(e, format!("{},{},{}", 3 * 64 + q, 2 * 64 + q, 35 * 64 + q));
     }
@@ -441,10 +788,10 @@ mod tests {
             .map(|w| w.to_string())
             .collect();
         let postings = vec![vec![(0u32, 1.0f32), (1, 2.0)]; keys.len()];
-        let one = shard(&keys, &postings, 1_000_000);
+        let one = shards(&keys, &postings, 1_000_000);
         assert_eq!(one.len(), 1);
         assert_eq!(one[0].0, "");
-        let many = shard(&keys, &postings, 30);
+        let many = shards(&keys, &postings, 30);
         assert!(many.len() > 2, "{many:?}");
         assert_eq!(many[0].0, "");
         assert!(many.windows(2).all(|w| w[0].0 < w[1].0));
