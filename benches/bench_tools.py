@@ -4,7 +4,6 @@
     bench_tools.py measure OUT.tsv LABEL -- CMD...   run CMD once, append "label wall_s peak_rss_kb"
     bench_tools.py summary OUT.tsv                   medians, min–max, peak memory, ratio
     bench_tools.py search PUBLIC_DIR WORD            search index size and first-query bytes
-    bench_tools.py serve KUMPPANI SITE_DIR [EDITS]   edit-to-rebuild latency of `kumppani serve`
 """
 
 from __future__ import annotations
@@ -14,12 +13,10 @@ import json
 import os
 import re
 import resource
-import socket
 import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 
 
 def measure(out: str, label: str, cmd: list[str]) -> None:
@@ -128,71 +125,6 @@ def find_local(public: str, url: str) -> str | None:
     return None
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def fetch(url: str) -> str | None:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as r:
-            return r.read().decode(errors="replace")
-    except OSError:
-        return None
-
-
-def serve(kumppani: str, site: str, edits: int = 20) -> None:
-    """Median time from saving a page to the server returning the new text, over `edits` edits."""
-    if subprocess.run([kumppani, "serve", "--help"], capture_output=True).returncode != 0:
-        print("  serve: `kumppani serve` does not exist on this branch — not measured")
-        return
-    port = free_port()
-    proc = subprocess.Popen([kumppani, "serve", "--root", site, "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.time() + 300
-        while fetch(base + "/") is None:
-            if time.time() > deadline or proc.poll() is not None:
-                print("  serve: server did not come up — not measured")
-                return
-            time.sleep(0.2)
-        home = fetch(base + "/") or ""
-        # The first page under /uutiset/ that the home page links to.
-        links = re.findall(r'href="(/[^"]*uutiset/[^"/]+/)"', home)
-        if not links:
-            print("  serve: no news page found on the home page — not measured")
-            return
-        url = base + links[0]
-        slug = links[0].rstrip("/").split("/")[-1]
-        source = os.path.join(site, "content", "uutiset", slug + ".md")
-        with open(source, encoding="utf-8") as f:
-            original = f.read()
-        times = []
-        try:
-            for n in range(edits):
-                marker = f"muokkausmerkki{n}x{int(time.time())}"
-                t0 = time.perf_counter()
-                with open(source, "w", encoding="utf-8") as f:
-                    f.write(original + f"\n{marker}\n")
-                while marker not in (fetch(url) or ""):
-                    if time.perf_counter() - t0 > 60:
-                        break
-                    time.sleep(0.005)
-                times.append(time.perf_counter() - t0)
-                time.sleep(0.3)
-        finally:
-            with open(source, "w", encoding="utf-8") as f:
-                f.write(original)
-        ms = sorted(t * 1000 for t in times)
-        print(f"  serve: one-page edit visible after median {statistics.median(ms):.0f} ms "
-              f"(min {ms[0]:.0f}, max {ms[-1]:.0f}, {edits} edits; includes the watcher's debounce)")
-    finally:
-        proc.terminate()
-        proc.wait()
-
-
 def main() -> None:
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == "measure":
@@ -202,8 +134,6 @@ def main() -> None:
         summary(args[0])
     elif cmd == "search":
         search(args[0], args[1])
-    elif cmd == "serve":
-        serve(args[0], args[1], int(args[2]) if len(args) > 2 else 20)
     else:
         sys.exit(__doc__)
 
