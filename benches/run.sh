@@ -99,7 +99,10 @@ echo "== serve: edit-to-rebuild latency"
 serve_size=$(echo "${sizes//,/ }" | tr ' ' '\n' | grep -x 10k || echo "${sizes%%,*}")
 serve_site="$corpus_root/$serve_size/kumppani"
 # A news page: saved $serve_edits times, each time with the server idle (see the example).
-serve_page="uutiset/$(ls "$serve_site/content/uutiset" | grep -v '^_index' | head -n1)"
+for f in "$serve_site"/content/uutiset/*.md; do
+  # A glob, not `ls | head`: with pipefail a closed pipe would end the script.
+  [ "${f##*/}" = _index.md ] || { serve_page="uutiset/${f##*/}"; break; }
+done
 echo "   on the $serve_size corpus, editing $serve_page"
 cargo run --release --quiet --example serve_latency -- "$serve_site" "$serve_page" "$serve_edits" \
   | sed 's/^/   /'

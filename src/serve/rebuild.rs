@@ -66,7 +66,8 @@ pub struct Rebuilder {
     full_pending: bool,
     /// Templates pull in other pages (see [`templates_look_up_pages`]): no partial renders.
     lookups: bool,
-    /// Counts rebuilds, so a search refresh finished after a newer rebuild is dropped.
+    /// Counts rebuilds that rendered, so a search refresh finished after a newer one (which
+    /// refreshes again itself) is dropped; a save without changes keeps it.
     generation: u64,
     /// Where the background search refresh leaves its result.
     refreshed: Arc<Mutex<Option<Refreshed>>>,
@@ -126,7 +127,6 @@ impl Rebuilder {
     /// files stay.
     pub fn rebuild(&mut self, batch: &Batch) -> Result<RebuildReport> {
         let start = Instant::now();
-        self.generation += 1;
         self.full_pending |= batch.change == Change::Full;
         let mut timings = Timings::default();
         let mut declined = None;
@@ -152,6 +152,7 @@ impl Rebuilder {
                         ));
                     }
                     Update::Applied(changes) => {
+                        self.generation += 1;
                         let selection = plan::selection(site, &changes);
                         let fresh = match render_to_memory(site, &selection, &mut timings) {
                             Ok(f) => f,
@@ -214,6 +215,7 @@ impl Rebuilder {
         }
         let mut written = Vec::new();
         if let Some(selection) = selection {
+            self.generation += 1;
             let fresh = render_to_memory(&site, &selection, &mut timings)?;
             let mut files = match (&self.last, kind) {
                 (Some((_, old)), RebuildKind::Partial) => old.clone(),
