@@ -301,11 +301,7 @@ fn static_files(site: &Site, theme: &Theme) -> Result<(BTreeMap<String, Vec<u8>>
                 .path()
                 .strip_prefix(&site_static)
                 .expect("under static/");
-            let key = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
+            let key = crate::text::slash_path(rel);
             let bytes = std::fs::read(entry.path())
                 .map_err(|e| Diagnostic::io(entry.path(), "read", &e))?;
             files.insert(key, bytes);

@@ -248,11 +248,7 @@ fn collect_templates(
             continue;
         }
         let rel = entry.path().strip_prefix(dir).expect("under dir");
-        let key = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
+        let key = crate::text::slash_path(rel);
         let text = std::fs::read_to_string(entry.path())
             .map_err(|e| Diagnostic::io(entry.path(), "read", &e))?;
         let display = entry
@@ -494,10 +490,7 @@ impl SiteData {
 
     /// The URL (or absolute URL) of a page or section.
     fn url_of(&self, item: Item, absolute: bool) -> String {
-        let path = match item {
-            Item::Page(i) => &self.site.pages[i].path,
-            Item::Section(i) => &self.site.sections[i].path,
-        };
+        let path = self.site.path_of(item);
         if absolute {
             self.site.permalink(path)
         } else {

@@ -3,6 +3,16 @@
 use std::cmp::Ordering;
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
+/// A relative file path as site paths and `@/` links write it: `/` between the parts on every
+/// system (`uutiset/avaus.md`).
+pub fn slash_path(rel: &std::path::Path) -> String {
+    let parts: Vec<_> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect();
+    parts.join("/")
+}
+
 /// Folds a letter to ASCII the way Finnish readers expect in URLs: ä→a, ö→o, å→a, é→e, …
 /// Returns one character, or two for ß and æ.
 fn fold(c: char) -> (char, Option<char>) {

@@ -38,11 +38,7 @@ impl Theme {
                     continue;
                 }
                 let rel = entry.path().strip_prefix(&dir).expect("under theme dir");
-                let key = rel
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy())
-                    .collect::<Vec<_>>()
-                    .join("/");
+                let key = crate::text::slash_path(rel);
                 let bytes = std::fs::read(entry.path())
                     .map_err(|e| Diagnostic::io(entry.path(), "read", &e))?;
                 files.insert(key, bytes);

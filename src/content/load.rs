@@ -428,11 +428,8 @@ impl LinkResolver for Resolver<'_> {
         if self.unreadable.contains(content_path) {
             return Some("#".to_string());
         }
-        let path = match *self.site.by_file.get(content_path)? {
-            Item::Page(i) => &self.site.pages[i].path,
-            Item::Section(i) => &self.site.sections[i].path,
-        };
-        Some(self.site.url(path))
+        let item = *self.site.by_file.get(content_path)?;
+        Some(self.site.url(self.site.path_of(item)))
     }
 
     fn why_missing(&self, content_path: &str) -> Option<String> {

@@ -156,6 +156,14 @@ impl Site {
         format!("{}{}", self.config.base_url, path.trim_start_matches('/'))
     }
 
+    /// The site path of a page or section (`uutiset/avaus/`).
+    pub fn path_of(&self, item: Item) -> &str {
+        match item {
+            Item::Page(i) => &self.pages[i].path,
+            Item::Section(i) => &self.sections[i].path,
+        }
+    }
+
     /// The item a content path such as `uutiset/avaus.md` refers to.
     pub fn get(&self, content_path: &str) -> Option<Item> {
         self.by_file

@@ -164,9 +164,30 @@ fn reorder(site: &mut Site, before: Vec<(usize, Page)>) -> Changes {
     }
     sections.sort_unstable();
     sections.dedup();
+    let edited: HashSet<usize> = changes.pages.iter().map(|(i, _)| *i).collect();
+    for (t, taxonomy) in site.taxonomies.iter().enumerate() {
+        for (k, term) in taxonomy.terms.iter().enumerate() {
+            if term.pages.iter().any(|p| edited.contains(p)) {
+                changes.terms.insert((t, k));
+            }
+        }
+    }
+    // Title keys of every page that is sorted again, computed once.
+    let mut listed: Vec<usize> = sections
+        .iter()
+        .flat_map(|&s| site.sections[s].pages.iter().copied())
+        .chain(
+            changes
+                .terms
+                .iter()
+                .flat_map(|&(t, k)| site.taxonomies[t].terms[k].pages.iter().copied()),
+        )
+        .collect();
+    listed.sort_unstable();
+    listed.dedup();
+    let keys = title_keys_of(&site.pages, &listed);
     for s in sections {
         let previous = site.sections[s].pages.clone();
-        let keys = title_keys_of(&site.pages, &previous);
         let mut list = previous.clone();
         sort_section_pages(&site.pages, &keys, &mut list);
         if list != previous {
@@ -175,16 +196,8 @@ fn reorder(site: &mut Site, before: Vec<(usize, Page)>) -> Changes {
         site.sections[s].pages = list;
         link_neighbours(site, s);
     }
-    let edited: HashSet<usize> = changes.pages.iter().map(|(i, _)| *i).collect();
-    let pages = &site.pages;
-    for (t, taxonomy) in site.taxonomies.iter_mut().enumerate() {
-        for (k, term) in taxonomy.terms.iter_mut().enumerate() {
-            if term.pages.iter().any(|p| edited.contains(p)) {
-                let keys = title_keys_of(pages, &term.pages);
-                sort_term_pages(pages, &keys, &mut term.pages);
-                changes.terms.insert((t, k));
-            }
-        }
+    for &(t, k) in &changes.terms {
+        sort_term_pages(&site.pages, &keys, &mut site.taxonomies[t].terms[k].pages);
     }
     changes
 }

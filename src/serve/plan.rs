@@ -35,7 +35,7 @@ pub fn plan(old: &Site, new: &Site) -> Plan {
         .iter()
         .map(|p| index_of(new, &p.file.relative))
         .collect();
-    let changed: Vec<usize> = old
+    let changed: HashSet<usize> = old
         .pages
         .iter()
         .zip(&old_to_new)
@@ -156,10 +156,9 @@ fn index_of(site: &Site, relative: &str) -> usize {
 fn touched_terms(
     old: &Site,
     new: &Site,
-    changed: &[usize],
+    changed: &HashSet<usize>,
     old_to_new: &[usize],
 ) -> HashSet<(usize, usize)> {
-    let changed: HashSet<usize> = changed.iter().copied().collect();
     let mut terms = HashSet::new();
     for (t, taxonomy) in new.taxonomies.iter().enumerate() {
         for (k, term) in taxonomy.terms.iter().enumerate() {

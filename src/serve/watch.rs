@@ -133,11 +133,7 @@ impl Watch {
             let kind = classify(&self.root, path);
             if kind == Some(Change::Content) {
                 if let Ok(rel) = path.strip_prefix(self.root.join("content")) {
-                    let names: Vec<_> = rel
-                        .components()
-                        .map(|c| c.as_os_str().to_string_lossy())
-                        .collect();
-                    files.insert(names.join("/"));
+                    files.insert(crate::text::slash_path(rel));
                 }
             }
             change = change.max(kind);
