@@ -5,7 +5,13 @@
 #   benches/run.sh --sizes 1k,10k,100k --runs 3
 #   benches/run.sh --quick              1k pages, 1 run, no Hugo (CI: proves the harness works)
 #   benches/run.sh --no-hugo            kumppani only
+#   benches/run.sh --fresh              every timed build into a new, empty folder
 #
+# By default each tool rebuilds over its own previous output, as in everyday use: Hugo writes
+# over public/, kumppani over the output it kept from the build before (see README, `build`).
+# Outputs are never deleted between timed runs: on this ext4 (no journal) the inode allocator
+# skips freshly deleted inodes one by one for minutes, which made a build right after
+# `rm -rf` of a large output up to three times slower, for either tool.
 # Prints per size: median wall time, min–max, peak RSS and the kumppani/hugo ratio; then the
 # search index (build time, bytes per document, first-query bytes) when the build writes
 # public/search/, and the edit-to-rebuild latency of `kumppani serve` when the command exists.
@@ -17,13 +23,15 @@ sizes="1k,10k"
 runs=5
 hugo=1
 serve_edits=20
+fresh=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --sizes) sizes="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
     --no-hugo) hugo=0; shift ;;
+    --fresh) fresh=1; shift ;;
     --quick) sizes="1k"; runs=1; hugo=0; serve_edits=5; shift ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -69,22 +77,25 @@ for size in ${sizes//,/ }; do
   results="$dir/results.tsv"
   : > "$results"
   echo "== $size pages: $runs alternating run(s)"
-  # One unmeasured build of each first, so both start with a warm file cache.
-  rm -rf "$kout" "$hout"
+  # Unmeasured builds first: both tools start with a warm file cache, and kumppani with a kept
+  # previous output to write over (its steady state from the second build on).
+  build_kumppani "$dir/kumppani" "$kout" > /dev/null
   build_kumppani "$dir/kumppani" "$kout" > /dev/null
   if [ "$hugo" = 1 ]; then "$hugo_bin" --quiet --source "$dir/hugo" --destination "$hout" > /dev/null; fi
-  for _ in $(seq "$runs"); do
-    # Deleting a big output leaves the file system work to do; let it finish before timing.
-    rm -rf "$kout"; sync
-    $tools measure "$results" kumppani -- "$kumppani" build --root "$dir/kumppani" --output "$kout"
+  for run in $(seq "$runs"); do
+    k_to=$kout h_to=$hout
+    if [ "$fresh" = 1 ]; then k_to="$kout-fresh-$run" h_to="$hout-fresh-$run"; fi
+    # Let the previous run's writeback finish before timing.
+    sync
+    $tools measure "$results" kumppani -- "$kumppani" build --root "$dir/kumppani" --output "$k_to"
     if [ "$hugo" = 1 ]; then
-      rm -rf "$hout"; sync
-      $tools measure "$results" hugo -- "$hugo_bin" --quiet --source "$dir/hugo" --destination "$hout"
+      sync
+      $tools measure "$results" hugo -- "$hugo_bin" --quiet --source "$dir/hugo" --destination "$h_to"
     fi
   done
+  rm -rf "$kout"-fresh-* "$hout"-fresh-*
   $tools summary "$results"
   echo "   kumppani step timings (one more run, --verbose):"
-  rm -rf "$kout"
   build_kumppani "$dir/kumppani" "$kout" --verbose 2>&1 | sed 's/^/   /'
   $tools search "$kout" järjestö
 done

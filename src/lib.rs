@@ -263,15 +263,24 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         &mut timings,
     )?);
     let staging = output::staging_dir(&output)?;
-    let rendered = render_site(&site, &staging, options.serve_mode, &mut timings);
-    if let Err(e) = rendered {
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(e);
-    }
-    if let Err(e) = timings.time("swap into place", || {
-        output::swap_into_place(&staging, &output)
-    }) {
-        let _ = std::fs::remove_dir_all(&staging);
+    let writer = Writer::new(&staging.dir);
+    let written = render_into(
+        &site,
+        &writer,
+        options.serve_mode,
+        &Selection::All,
+        &mut timings,
+    )
+    .and_then(|()| {
+        if staging.reused {
+            timings.time("remove files no longer built", || writer.remove_unwritten())?;
+        }
+        timings.time("swap into place", || {
+            output::swap_into_place(&staging.dir, &output)
+        })
+    });
+    if let Err(e) = written {
+        output::discard_staging(&staging, &output);
         return Err(e);
     }
     Ok(BuildReport {

@@ -504,3 +504,69 @@ fn the_bundled_hub_builds_without_warnings_and_every_link_resolves() {
     let checked = assert_links_resolve(&public);
     assert!(checked > 500, "only {checked} links checked");
 }
+
+/// Every entry under `dir` (folders too, so a left-over empty folder shows), with file bytes.
+fn tree(dir: &Path) -> Vec<(std::path::PathBuf, Option<Vec<u8>>)> {
+    let mut entries: Vec<_> = walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .map(|e| {
+            let bytes = e
+                .file_type()
+                .is_file()
+                .then(|| std::fs::read(e.path()).unwrap());
+            (e.path().strip_prefix(dir).unwrap().to_path_buf(), bytes)
+        })
+        .collect();
+    entries.sort();
+    entries
+}
+
+#[test]
+fn a_rebuild_writes_over_the_previous_output_and_removes_what_is_no_longer_built() {
+    use std::os::unix::fs::MetadataExt;
+    let site = built(&[]);
+    let inode = |rel: &str| std::fs::metadata(site.path(rel)).unwrap().ino();
+    let first_home = inode("public/index.html");
+    site.build(&[]);
+    assert!(
+        site.path(".public.previous/index.html").is_file(),
+        "the replaced output is kept next to the new one"
+    );
+    assert_eq!(inode(".public.previous/index.html"), first_home);
+
+    // The next build writes into the kept output: remove a page, and leave things in the
+    // kept output that this build must clear: a stray file, a file where a page folder
+    // goes, a folder where a file goes, an empty folder.
+    std::fs::remove_file(site.path("content/ohjeet/zeta.md")).unwrap();
+    assert!(
+        site.path(".public.previous/ohjeet/zeta/index.html")
+            .is_file()
+    );
+    site.write(".public.previous/vanha/roska.txt", "x");
+    std::fs::remove_dir_all(site.path(".public.previous/tietoa")).unwrap();
+    site.write(".public.previous/tietoa", "a file where a folder goes");
+    std::fs::remove_file(site.path(".public.previous/robots.txt")).unwrap();
+    site.write(
+        ".public.previous/robots.txt/index.html",
+        "a folder where a file goes",
+    );
+    std::fs::create_dir_all(site.path(".public.previous/tyhja/kansio")).unwrap();
+    site.build(&[]);
+
+    assert_eq!(
+        inode("public/index.html"),
+        first_home,
+        "the file was written over, not created anew"
+    );
+    assert!(!site.exists("ohjeet/zeta"), "a removed page's folder goes");
+    let fresh = tempfile::tempdir().unwrap();
+    let fresh_out = fresh.path().join("public");
+    site.build(&["--output", fresh_out.to_str().unwrap()]);
+    assert_eq!(
+        tree(&site.path("public")),
+        tree(&fresh_out),
+        "a build over a kept output equals a build into an empty folder"
+    );
+}
