@@ -166,7 +166,15 @@ pub fn render(
             .into_offset_iter()
             .collect();
     let mut used_ids: HashSet<String> = HashSet::new();
-    let mut result: Vec<Event<'_>> = Vec::with_capacity(events.len());
+    // Two more events per table (its scrolling wrapper): growing the list past its capacity
+    // copied it to fresh memory on every page with a table.
+    let tables = events
+        .iter()
+        .filter(|(e, _)| matches!(e, Event::Start(Tag::Table(_))))
+        .count();
+    let mut result: Vec<Event<'_>> = Vec::with_capacity(events.len() + 2 * tables);
+    // The text is at most about as long as the body (smart quotes may lengthen it a little).
+    out.plain_text.reserve(body.len());
     let mut summary_end: Option<usize> = None;
     let mut i = 0;
     while i < events.len() {

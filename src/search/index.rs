@@ -378,8 +378,11 @@ fn tokenise<S: AsRef<str> + Sync>(docs: &[Doc<S>]) -> Corpus {
                 for t in terms.iter_mut().filter(|t| t.0 & NEW != 0) {
                     t.0 = mapped[(t.0 & !NEW) as usize];
                 }
-                // Sorted by word id: scores are summed in this order.
-                terms.sort_unstable();
+                // Sorted by word id: scores are summed in this order. Word and field are unique
+                // per document, so one number orders them.
+                terms.sort_unstable_by_key(|&(word, field, _)| {
+                    (u64::from(word) << 8) | u64::from(field)
+                });
                 (doc.lens, terms.into_boxed_slice())
             })
             .collect();
@@ -626,6 +629,29 @@ fn quantise(score: f32) -> u32 {
     q.clamp(1.0, 63.0) as u32
 }
 
+/// [`quantise`] by a search among the scores where it steps up, without a logarithm per
+/// posting; a score too close to a step to be sure of takes the logarithm.
+fn quantise_fast(score: f32) -> u32 {
+    static STEPS: std::sync::OnceLock<[f64; 62]> = std::sync::OnceLock::new();
+    // The score where `quantise` goes from q to q + 1: the logarithm reaches q + 0.5.
+    let steps = STEPS
+        .get_or_init(|| std::array::from_fn(|i| Q_MIN * ((i as f64 + 1.5) * Q_RATIO.ln()).exp()));
+    let s = f64::from(score);
+    if !(s.is_finite() && s > 0.0) {
+        return quantise(score);
+    }
+    let above = steps.partition_point(|&step| step < s);
+    let near = |i: usize| {
+        steps
+            .get(i)
+            .is_some_and(|&step| (s - step).abs() <= step * 1e-9)
+    };
+    if near(above) || above.checked_sub(1).is_some_and(near) {
+        return quantise(score);
+    }
+    above as u32 + 1
+}
+
 /// Encodes postings as `delta * 64 + q` numbers; the scores are multiplied by `idf` first.
 fn encode_into(list: &[(u32, f32)], idf: f32, out: &mut String) {
     let mut prev = 0;
@@ -635,7 +661,10 @@ fn encode_into(list: &[(u32, f32)], idf: f32, out: &mut String) {
         }
         let delta = doc - prev;
         prev = doc;
-        push_number(out, u64::from(delta) * 64 + u64::from(quantise(s * idf)));
+        push_number(
+            out,
+            u64::from(delta) * 64 + u64::from(quantise_fast(s * idf)),
+        );
     }
 }
 
@@ -755,6 +784,26 @@ fn filters<S>(docs: &[Doc<S>], facets: &Facets) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fast_quantisation_matches_the_logarithm() {
+        let mut s = 1e-4f32;
+        while s < 1e4 {
+            for t in [s, s.next_up(), s.next_down()] {
+                assert_eq!(quantise_fast(t), quantise(t), "{t}");
+            }
+            s *= 1.0007;
+        }
+        for q in 0..=64 {
+            let step = (Q_MIN * ((f64::from(q) + 0.5) * Q_RATIO.ln()).exp()) as f32;
+            for t in [step, step.next_up(), step.next_down()] {
+                assert_eq!(quantise_fast(t), quantise(t), "{t}");
+            }
+        }
+        for t in [0.0, -1.0, f32::INFINITY, f32::NAN, f32::MIN_POSITIVE] {
+            assert_eq!(quantise_fast(t), quantise(t), "{t}");
+        }
+    }
 
     #[test]
     fn quantised_scores_keep_order() {

@@ -261,6 +261,17 @@ fn remove_phone_numbers(text: &str) -> Option<String> {
     let mut copied = 0;
     let mut i = 0;
     while i < b.len() {
+        // Most text has few digits: skip blocks without a digit or `+` at once.
+        while let Some(block) = b.get(i..i + 16)
+            && !block
+                .iter()
+                .fold(false, |any, &c| any | c.is_ascii_digit() | (c == b'+'))
+        {
+            i += 16;
+        }
+        if i >= b.len() {
+            break;
+        }
         if b[i].is_ascii_digit() || (b[i] == b'+' && b.get(i + 1).is_some_and(u8::is_ascii_digit)) {
             let start = i;
             let mut digits = 0;
@@ -413,5 +424,15 @@ mod tests {
             scrub_contacts("Puh. +358 40 123 4567 tai 040-1234567, ä 12 34."),
             "Puh.  tai , ä 12 34."
         );
+        // Numbers after long stretches without digits (skipped a block at a time).
+        for pad in 0..40 {
+            let prefix = "ä".repeat(pad / 2) + &"x".repeat(pad % 2);
+            let text = format!("{prefix}Soita +358 40 123 4567, vuonna 2009.{prefix}040-1234567");
+            assert_eq!(
+                scrub_contacts(&text),
+                format!("{prefix}Soita , vuonna 2009.{prefix}"),
+                "{pad}"
+            );
+        }
     }
 }
