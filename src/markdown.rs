@@ -166,7 +166,15 @@ pub fn render(
             .into_offset_iter()
             .collect();
     let mut used_ids: HashSet<String> = HashSet::new();
-    let mut result: Vec<Event<'_>> = Vec::with_capacity(events.len());
+    // Two more events per table (its scrolling wrapper): growing the list past its capacity
+    // copied it to fresh memory on every page with a table.
+    let tables = events
+        .iter()
+        .filter(|(e, _)| matches!(e, Event::Start(Tag::Table(_))))
+        .count();
+    let mut result: Vec<Event<'_>> = Vec::with_capacity(events.len() + 2 * tables);
+    // The text is at most about as long as the body (smart quotes may lengthen it a little).
+    out.plain_text.reserve(body.len());
     let mut summary_end: Option<usize> = None;
     let mut i = 0;
     while i < events.len() {
@@ -485,7 +493,9 @@ fn unique_id(wanted: &str, used: &mut HashSet<String>) -> String {
 }
 
 fn finnish_quotes<'a>(text: &CowStr<'a>) -> CowStr<'a> {
-    if text.contains(['“', '‘']) {
+    // Both quotes start with the byte 0xE2, which Finnish letters never use: a byte search rules
+    // out most text faster than a search for either character.
+    if text.as_bytes().contains(&0xE2) && text.contains(['“', '‘']) {
         CowStr::from(text.replace('“', "”").replace('‘', "’"))
     } else {
         text.clone()

@@ -66,7 +66,9 @@ pub fn parse<T: DeserializeOwned>(
     if !problems.is_empty() {
         return Err(problems);
     }
-    toml::from_str::<T>(toml_text).map_err(|err| {
+    // The checked document is deserialised as it is: parsing the text again was a visible part
+    // of loading a large site.
+    T::deserialize(toml::de::Deserializer::from(document)).map_err(|err| {
         let start = err.span().map_or(0, |s| s.start);
         let line_start = toml_text[..start.min(toml_text.len())].rfind('\n').map_or(0, |i| i + 1);
         let key = toml_text[line_start..].split('=').next().unwrap_or("").trim();

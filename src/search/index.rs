@@ -233,11 +233,10 @@ const NEW: u32 = 1 << 31;
 /// One document's words, counted while tokenising.
 struct DocWords {
     lens: [u32; FIELDS],
-    /// Distinct words in order of first occurrence: an interned id, or `NEW | i` for `new[i]`.
-    order: Vec<u32>,
-    /// Count per field of each word of `order`.
-    counts: Vec<[u16; FIELDS]>,
-    /// Words not interned before this document's chunk.
+    /// `(word, field index, count)` in order of first occurrence, sized exactly; the word is an
+    /// interned id, or `NEW | i` for `new[i]`.
+    terms: Vec<(u32, u8, u16)>,
+    /// Words not interned before this document's chunk, in order of first occurrence.
     new: Vec<String>,
 }
 
@@ -245,8 +244,15 @@ struct DocWords {
 #[derive(Default)]
 struct Scratch {
     text: String,
-    known: HashMap<u32, u32, IdHash>,
+    /// Per interned word id: the document (numbered per thread) that last met it, and its slot
+    /// there. An array indexed by id is cheaper than a map per document.
+    known: Vec<(u32, u32)>,
+    /// The number of the current document in `known`.
+    doc: u32,
+    /// Slots of the words not interned yet.
     new: HashMap<String, u32, IdHash>,
+    /// Per slot: the word (as in [`DocWords::terms`]) and its count per field.
+    counts: Vec<(u32, [u16; FIELDS])>,
 }
 
 /// Counts the words of one document; words already in `ids` are counted by id, without
@@ -256,42 +262,74 @@ fn count_words<S: AsRef<str>>(
     ids: &HashMap<String, u32, IdHash>,
     scratch: &mut Scratch,
 ) -> DocWords {
-    let mut out = DocWords {
-        lens: [0; FIELDS],
-        order: Vec::new(),
-        counts: Vec::new(),
-        new: Vec::new(),
-    };
-    scratch.known.clear();
+    let mut lens = [0; FIELDS];
+    let mut new_words = Vec::new();
     scratch.new.clear();
-    let Scratch { text, known, new } = scratch;
+    scratch.counts.clear();
+    if scratch.known.len() < ids.len() {
+        scratch.known.resize(ids.len(), (0, 0));
+    }
+    scratch.doc = match scratch.doc.checked_add(1) {
+        Some(doc) => doc,
+        None => {
+            scratch.known.fill((0, 0));
+            1
+        }
+    };
+    let Scratch {
+        text,
+        known,
+        doc: this_doc,
+        new,
+        counts,
+    } = scratch;
+    let this_doc = *this_doc;
     for (field, body) in &doc.fields {
         let f = field.index();
         tokenize::for_each_folded_word(body.as_ref(), text, |word| {
-            out.lens[f] += 1;
+            lens[f] += 1;
             let slot = match ids.get(word) {
-                Some(&id) => *known.entry(id).or_insert_with(|| {
-                    out.order.push(id);
-                    out.counts.push([0; FIELDS]);
-                    out.order.len() as u32 - 1
-                }),
+                Some(&id) => {
+                    let seen = &mut known[id as usize];
+                    if seen.0 != this_doc {
+                        *seen = (this_doc, counts.len() as u32);
+                        counts.push((id, [0; FIELDS]));
+                    }
+                    seen.1
+                }
                 None => match new.get(word) {
                     Some(&slot) => slot,
                     None => {
-                        out.order.push(NEW | out.new.len() as u32);
-                        out.new.push(word.to_string());
-                        out.counts.push([0; FIELDS]);
-                        let slot = out.order.len() as u32 - 1;
+                        let slot = counts.len() as u32;
+                        counts.push((NEW | new_words.len() as u32, [0; FIELDS]));
+                        new_words.push(word.to_string());
                         new.insert(word.to_string(), slot);
                         slot
                     }
                 },
             };
-            let c = &mut out.counts[slot as usize][f];
+            let c = &mut counts[slot as usize].1[f];
             *c = c.saturating_add(1);
         });
     }
-    out
+    let n = counts
+        .iter()
+        .flat_map(|(_, c)| c)
+        .filter(|&&c| c > 0)
+        .count();
+    let mut terms = Vec::with_capacity(n);
+    for (word, per_field) in counts.iter() {
+        for (f, &c) in per_field.iter().enumerate() {
+            if c > 0 {
+                terms.push((*word, f as u8, c));
+            }
+        }
+    }
+    DocWords {
+        lens,
+        terms,
+        new: new_words,
+    }
 }
 
 /// Tokenises documents in parallel chunks and interns their words. Word ids are given in order
@@ -308,41 +346,43 @@ fn tokenise<S: AsRef<str> + Sync>(docs: &[Doc<S>]) -> Corpus {
     let mut chunk = 32;
     while at < docs.len() {
         let end = (at + chunk).min(docs.len());
-        let mut counted: Vec<DocWords> = docs[at..end]
+        let counted: Vec<DocWords> = docs[at..end]
             .par_iter()
             .with_min_len(8)
             .map_init(Scratch::default, |scratch, d| count_words(d, &ids, scratch))
             .collect();
-        for doc in &mut counted {
-            let mut new = std::mem::take(&mut doc.new).into_iter();
-            for word in doc.order.iter_mut().filter(|w| **w & NEW != 0) {
-                let w = new.next().expect("new words in order");
-                *word = match ids.get(&w) {
-                    Some(&id) => id,
-                    None => {
-                        let id = corpus.words.len() as u32;
-                        ids.insert(w.clone(), id);
-                        corpus.words.push(w);
-                        id
-                    }
-                };
-            }
-        }
-        let terms: Vec<DocTerms> = counted
-            .into_par_iter()
-            .with_min_len(8)
-            .map(|doc| {
-                let n = doc.counts.iter().flatten().filter(|&&c| c > 0).count();
-                let mut terms = Vec::with_capacity(n);
-                for (&id, counts) in doc.order.iter().zip(&doc.counts) {
-                    for (f, &c) in counts.iter().enumerate() {
-                        if c > 0 {
-                            terms.push((id, f as u8, c));
+        // Ids of each document's new words, given in document order.
+        let mut counted: Vec<(DocWords, Vec<u32>)> = counted
+            .into_iter()
+            .map(|mut doc| {
+                let mapped = std::mem::take(&mut doc.new)
+                    .into_iter()
+                    .map(|w| match ids.get(&w) {
+                        Some(&id) => id,
+                        None => {
+                            let id = corpus.words.len() as u32;
+                            ids.insert(w.clone(), id);
+                            corpus.words.push(w);
+                            id
                         }
-                    }
+                    })
+                    .collect();
+                (doc, mapped)
+            })
+            .collect();
+        let terms: Vec<DocTerms> = counted
+            .par_iter_mut()
+            .with_min_len(8)
+            .map(|(doc, mapped)| {
+                let mut terms = std::mem::take(&mut doc.terms);
+                for t in terms.iter_mut().filter(|t| t.0 & NEW != 0) {
+                    t.0 = mapped[(t.0 & !NEW) as usize];
                 }
-                // Sorted by word id: scores are summed in this order.
-                terms.sort_unstable();
+                // Sorted by word id: scores are summed in this order. Word and field are unique
+                // per document, so one number orders them.
+                terms.sort_unstable_by_key(|&(word, field, _)| {
+                    (u64::from(word) << 8) | u64::from(field)
+                });
                 (doc.lens, terms.into_boxed_slice())
             })
             .collect();
@@ -473,26 +513,30 @@ fn score(c: &Corpus, a: &Analysis) -> Postings {
         let per_doc: Vec<Vec<(u32, f32)>> = chunk
             .par_iter()
             .with_min_len(16)
-            .map_init(HashMap::<u32, f32, IdHash>::default, |tf, &d| {
+            .map_init(TermFrequencies::default, |tf, &d| {
                 let (lens, terms) = &c.docs[d];
                 let mut weight = [0.0f32; FIELDS];
                 for (i, field) in Field::ALL.iter().enumerate() {
                     let b = field.length_normalisation();
                     weight[i] = field.weight() / (1.0 - b + b * lens[i] as f32 / avg_len[i]);
                 }
-                tf.clear();
+                tf.start(a.keys.len());
                 for &(word, field, count) in terms.iter() {
                     let w = weight[field as usize] * f32::from(count);
                     let (own, parts) = &a.words[word as usize];
                     for &k in own {
-                        *tf.entry(k).or_default() += w;
+                        tf.add(k, w);
                     }
                     for &k in parts {
-                        *tf.entry(k).or_default() += w * PART_WEIGHT;
+                        tf.add(k, w * PART_WEIGHT);
                     }
                 }
-                tf.iter()
-                    .map(|(&k, &f)| (k, f * (K1 + 1.0) / (f + K1)))
+                tf.touched
+                    .iter()
+                    .map(|&k| {
+                        let f = tf.sum[k as usize];
+                        (k, f * (K1 + 1.0) / (f + K1))
+                    })
                     .collect()
             })
             .collect();
@@ -505,6 +549,34 @@ fn score(c: &Corpus, a: &Analysis) -> Postings {
         }
     }
     Postings { starts, list, idf }
+}
+
+/// One document's weighted term frequency per key, in an array indexed by key id (cheaper than
+/// a map), with the keys it touched.
+#[derive(Default)]
+struct TermFrequencies {
+    sum: Vec<f32>,
+    touched: Vec<u32>,
+}
+
+impl TermFrequencies {
+    /// Starts a document; `keys` is the number of keys.
+    fn start(&mut self, keys: usize) {
+        for &k in &self.touched {
+            self.sum[k as usize] = 0.0;
+        }
+        self.touched.clear();
+        self.sum.resize(keys, 0.0);
+    }
+
+    fn add(&mut self, key: u32, w: f32) {
+        let sum = &mut self.sum[key as usize];
+        // A weight is never zero, so a zero sum is a key not touched yet in this document.
+        if *sum == 0.0 {
+            self.touched.push(key);
+        }
+        *sum += w;
+    }
 }
 
 /// A fast hash (FxHash's) for word ids, key ids and the words themselves: SipHash was a tenth
@@ -557,9 +629,31 @@ fn quantise(score: f32) -> u32 {
     q.clamp(1.0, 63.0) as u32
 }
 
+/// [`quantise`] by a search among the scores where it steps up, without a logarithm per
+/// posting; a score too close to a step to be sure of takes the logarithm.
+fn quantise_fast(score: f32) -> u32 {
+    static STEPS: std::sync::OnceLock<[f64; 62]> = std::sync::OnceLock::new();
+    // The score where `quantise` goes from q to q + 1: the logarithm reaches q + 0.5.
+    let steps = STEPS
+        .get_or_init(|| std::array::from_fn(|i| Q_MIN * ((i as f64 + 1.5) * Q_RATIO.ln()).exp()));
+    let s = f64::from(score);
+    if !(s.is_finite() && s > 0.0) {
+        return quantise(score);
+    }
+    let above = steps.partition_point(|&step| step < s);
+    let near = |i: usize| {
+        steps
+            .get(i)
+            .is_some_and(|&step| (s - step).abs() <= step * 1e-9)
+    };
+    if near(above) || above.checked_sub(1).is_some_and(near) {
+        return quantise(score);
+    }
+    above as u32 + 1
+}
+
 /// Encodes postings as `delta * 64 + q` numbers; the scores are multiplied by `idf` first.
 fn encode_into(list: &[(u32, f32)], idf: f32, out: &mut String) {
-    use std::fmt::Write;
     let mut prev = 0;
     for (i, &(doc, s)) in list.iter().enumerate() {
         if i > 0 {
@@ -567,13 +661,26 @@ fn encode_into(list: &[(u32, f32)], idf: f32, out: &mut String) {
         }
         let delta = doc - prev;
         prev = doc;
-        write!(
+        push_number(
             out,
-            "{}",
-            u64::from(delta) * 64 + u64::from(quantise(s * idf))
-        )
-        .expect("writes to a String");
+            u64::from(delta) * 64 + u64::from(quantise_fast(s * idf)),
+        );
     }
+}
+
+/// Appends a number in decimal: `write!` was a visible part of encoding millions of postings.
+fn push_number(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(&digits[at..]).expect("ASCII digits"));
 }
 
 /// Keys whose entries are encoded at once, in parallel.
@@ -677,6 +784,26 @@ fn filters<S>(docs: &[Doc<S>], facets: &Facets) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fast_quantisation_matches_the_logarithm() {
+        let mut s = 1e-4f32;
+        while s < 1e4 {
+            for t in [s, s.next_up(), s.next_down()] {
+                assert_eq!(quantise_fast(t), quantise(t), "{t}");
+            }
+            s *= 1.0007;
+        }
+        for q in 0..=64 {
+            let step = (Q_MIN * ((f64::from(q) + 0.5) * Q_RATIO.ln()).exp()) as f32;
+            for t in [step, step.next_up(), step.next_down()] {
+                assert_eq!(quantise_fast(t), quantise(t), "{t}");
+            }
+        }
+        for t in [0.0, -1.0, f32::INFINITY, f32::NAN, f32::MIN_POSITIVE] {
+            assert_eq!(quantise_fast(t), quantise(t), "{t}");
+        }
+    }
 
     #[test]
     fn quantised_scores_keep_order() {
