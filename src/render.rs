@@ -60,6 +60,8 @@ struct SiteData {
     nav_active: Vec<OnceLock<Value>>,
     /// Breadcrumbs of pages in each section (home down to the section), made on first use.
     crumbs: Vec<OnceLock<Value>>,
+    /// Each section's link as its pages' `page.section`, made on first use.
+    section_links: Vec<OnceLock<Value>>,
 }
 
 /// Reads the theme's translation file for a language.
@@ -176,7 +178,12 @@ impl Renderer {
     pub fn render_page(&self, site: &Site, index: usize) -> Result<String> {
         let page = &site.pages[index];
         let mut ctx = self.base_context(site, &page.path, Some(page.section));
-        ctx.insert("page", &page_value(site, index));
+        let section = if std::ptr::eq(site, &*self.data.site) {
+            self.data.section_link(page.section)
+        } else {
+            section_link(site, page.section)
+        };
+        ctx.insert("page", &page_value(site, index, section));
         let template = page
             .meta
             .template
@@ -381,10 +388,29 @@ struct PageValue<'a> {
     summary: PageSummary<'a>,
     content: &'a str,
     toc: &'a [crate::markdown::TocEntry],
-    section: Json,
-    lower: Json,
-    higher: Json,
+    /// Made once per section (see [`SiteData::section_link`]); tera copies it as is.
+    section: Value,
+    lower: Option<Link<'a>>,
+    higher: Option<Link<'a>>,
     organisation: Json,
+}
+
+/// A page or section's title and addresses.
+#[derive(Serialize)]
+struct Link<'a> {
+    title: &'a str,
+    url: String,
+    permalink: String,
+}
+
+impl<'a> Link<'a> {
+    fn new(site: &Site, title: &'a str, path: &str) -> Link<'a> {
+        Link {
+            title,
+            url: site.url(path),
+            permalink: site.permalink(path),
+        }
+    }
 }
 
 /// Something with a list of pages: a section or term value plus `pages`.
@@ -399,23 +425,25 @@ fn link(site: &Site, title: &str, path: &str) -> Json {
     json!({"title": title, "url": site.url(path), "permalink": site.permalink(path)})
 }
 
-fn page_value(site: &Site, index: usize) -> PageValue<'_> {
+fn page_value(site: &Site, index: usize, section: Value) -> PageValue<'_> {
     let page = &site.pages[index];
-    let section = &site.sections[page.section];
-    let neighbour = |i: Option<usize>| {
-        i.map_or(Json::Null, |i| {
-            link(site, &site.pages[i].title, &site.pages[i].path)
-        })
-    };
+    let neighbour =
+        |i: Option<usize>| i.map(|i| Link::new(site, &site.pages[i].title, &site.pages[i].path));
     PageValue {
         summary: page_summary(site, index),
         content: &page.content.html,
         toc: &page.content.toc,
-        section: link(site, &section.title, &section.path),
+        section,
         lower: neighbour(page.lower),
         higher: neighbour(page.higher),
         organisation: crate::organisations::page_value(site, index),
     }
+}
+
+/// The link to a section that its pages' values hold.
+fn section_link(site: &Site, index: usize) -> Value {
+    let s = &site.sections[index];
+    Value::from_serializable(&Link::new(site, &s.title, &s.path))
 }
 
 /// The top-level section `section` is in (the home section for itself).
@@ -518,6 +546,7 @@ impl SiteData {
             nav_inactive: OnceLock::new(),
             nav_active: nav.iter().map(|_| OnceLock::new()).collect(),
             crumbs: (0..site.sections.len()).map(|_| OnceLock::new()).collect(),
+            section_links: (0..site.sections.len()).map(|_| OnceLock::new()).collect(),
             looked_up: (0..site.sections.len()).map(|_| OnceLock::new()).collect(),
             sections: (0..site.sections.len()).map(|_| OnceLock::new()).collect(),
             site,
@@ -533,6 +562,13 @@ impl SiteData {
             None => self.nav_inactive.get_or_init(|| nav_value(&self.nav, None)),
         }
         .clone()
+    }
+
+    /// The link to section `index` (a reference-counted copy).
+    fn section_link(&self, index: usize) -> Value {
+        self.section_links[index]
+            .get_or_init(|| section_link(&self.site, index))
+            .clone()
     }
 
     /// A section with the summaries of its pages.
