@@ -52,7 +52,16 @@ struct SiteData {
     /// looks up the news section on every page does not rebuild its list every time.
     looked_up: Vec<OnceLock<Value>>,
     config: Json,
+    /// Top-level sections in the nav, with their links.
     nav: Vec<(usize, Json)>,
+    /// The nav with nothing active, and with each item active (by position in `nav`), made on
+    /// first use: every page's base template loops over the nav.
+    nav_inactive: OnceLock<Value>,
+    nav_active: Vec<OnceLock<Value>>,
+    /// Breadcrumbs of pages in each section (home down to the section), made on first use.
+    crumbs: Vec<OnceLock<Value>>,
+    /// Each section's link as its pages' `page.section`, made on first use.
+    section_links: Vec<OnceLock<Value>>,
 }
 
 /// Reads the theme's translation file for a language.
@@ -142,36 +151,26 @@ impl Renderer {
     /// The common context for a page at `path` (site-relative), inside `section`.
     pub fn base_context(&self, site: &Site, path: &str, section: Option<usize>) -> Context {
         let mut ctx = Context::new();
-        ctx.insert("current_path", &site.url(path));
-        ctx.insert("current_url", &site.permalink(path));
-        let top = section.map(|s| {
-            let mut chain = site.ancestors(s);
-            chain.push(s);
-            chain.get(1).copied().unwrap_or(0)
-        });
-        let nav: Vec<Json> = self
-            .data
-            .nav
-            .iter()
-            .map(|(i, v)| {
-                let mut v = v.clone();
-                v["active"] = json!(Some(*i) == top);
-                v
-            })
-            .collect();
-        ctx.insert("nav", &nav);
-        let crumbs: Vec<Json> = section
-            .map(|s| {
-                let mut chain = site.ancestors(s);
-                chain.push(s);
-                chain
-            })
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|&s| site.sections[s].path != path)
-            .map(|s| json!({"title": site.sections[s].title, "url": site.url(&site.sections[s].path)}))
-            .collect();
-        ctx.insert("breadcrumbs", &crumbs);
+        ctx.insert_value("current_path", Value::from(site.url(path)));
+        ctx.insert_value("current_url", Value::from(site.permalink(path)));
+        // The nav and breadcrumbs are the same for many pages: they come from values made once
+        // (cloning one is a reference count), unless this site is not the one the data holds.
+        let cached = std::ptr::eq(site, &*self.data.site);
+        let top = section.map(|s| top_section(site, s));
+        let nav = if cached {
+            self.data.nav_value(top)
+        } else {
+            nav_value(&self.data.nav, top)
+        };
+        ctx.insert_value("nav", nav);
+        let crumbs = match section {
+            None => Value::from(Vec::<Value>::new()),
+            Some(s) if cached && !chain_has_path(site, s, path) => self.data.crumbs[s]
+                .get_or_init(|| crumbs_value(site, s, path))
+                .clone(),
+            Some(s) => crumbs_value(site, s, path),
+        };
+        ctx.insert_value("breadcrumbs", crumbs);
         ctx
     }
 
@@ -179,7 +178,12 @@ impl Renderer {
     pub fn render_page(&self, site: &Site, index: usize) -> Result<String> {
         let page = &site.pages[index];
         let mut ctx = self.base_context(site, &page.path, Some(page.section));
-        ctx.insert("page", &page_value(site, index));
+        let section = if std::ptr::eq(site, &*self.data.site) {
+            self.data.section_link(page.section)
+        } else {
+            section_link(site, page.section)
+        };
+        ctx.insert("page", &page_value(site, index, section));
         let template = page
             .meta
             .template
@@ -384,10 +388,29 @@ struct PageValue<'a> {
     summary: PageSummary<'a>,
     content: &'a str,
     toc: &'a [crate::markdown::TocEntry],
-    section: Json,
-    lower: Json,
-    higher: Json,
+    /// Made once per section (see [`SiteData::section_link`]); tera copies it as is.
+    section: Value,
+    lower: Option<Link<'a>>,
+    higher: Option<Link<'a>>,
     organisation: Json,
+}
+
+/// A page or section's title and addresses.
+#[derive(Serialize)]
+struct Link<'a> {
+    title: &'a str,
+    url: String,
+    permalink: String,
+}
+
+impl<'a> Link<'a> {
+    fn new(site: &Site, title: &'a str, path: &str) -> Link<'a> {
+        Link {
+            title,
+            url: site.url(path),
+            permalink: site.permalink(path),
+        }
+    }
 }
 
 /// Something with a list of pages: a section or term value plus `pages`.
@@ -402,23 +425,72 @@ fn link(site: &Site, title: &str, path: &str) -> Json {
     json!({"title": title, "url": site.url(path), "permalink": site.permalink(path)})
 }
 
-fn page_value(site: &Site, index: usize) -> PageValue<'_> {
+fn page_value(site: &Site, index: usize, section: Value) -> PageValue<'_> {
     let page = &site.pages[index];
-    let section = &site.sections[page.section];
-    let neighbour = |i: Option<usize>| {
-        i.map_or(Json::Null, |i| {
-            link(site, &site.pages[i].title, &site.pages[i].path)
-        })
-    };
+    let neighbour =
+        |i: Option<usize>| i.map(|i| Link::new(site, &site.pages[i].title, &site.pages[i].path));
     PageValue {
         summary: page_summary(site, index),
         content: &page.content.html,
         toc: &page.content.toc,
-        section: link(site, &section.title, &section.path),
+        section,
         lower: neighbour(page.lower),
         higher: neighbour(page.higher),
         organisation: crate::organisations::page_value(site, index),
     }
+}
+
+/// The link to a section that its pages' values hold.
+fn section_link(site: &Site, index: usize) -> Value {
+    let s = &site.sections[index];
+    Value::from_serializable(&Link::new(site, &s.title, &s.path))
+}
+
+/// The top-level section `section` is in (the home section for itself).
+fn top_section(site: &Site, section: usize) -> usize {
+    let (mut current, mut below) = (section, None);
+    while let Some(parent) = site.sections[current].parent {
+        below = Some(current);
+        current = parent;
+    }
+    below.unwrap_or(0)
+}
+
+/// Whether `section` or one of its ancestors has the site path `path`.
+fn chain_has_path(site: &Site, section: usize, path: &str) -> bool {
+    let mut current = Some(section);
+    while let Some(s) = current {
+        if site.sections[s].path == path {
+            return true;
+        }
+        current = site.sections[s].parent;
+    }
+    false
+}
+
+/// The nav as templates see it, with the item of section `top` active.
+fn nav_value(nav: &[(usize, Json)], top: Option<usize>) -> Value {
+    let items: Vec<Value> = nav
+        .iter()
+        .map(|(i, v)| {
+            let mut v = v.clone();
+            v["active"] = json!(Some(*i) == top);
+            Value::from_serializable(&v)
+        })
+        .collect();
+    Value::from(items)
+}
+
+/// Breadcrumbs from home down to `section`, without the one at `path` (the page itself).
+fn crumbs_value(site: &Site, section: usize, path: &str) -> Value {
+    let mut chain = site.ancestors(section);
+    chain.push(section);
+    let crumbs: Vec<Json> = chain
+        .into_iter()
+        .filter(|&s| site.sections[s].path != path)
+        .map(|s| json!({"title": site.sections[s].title, "url": site.url(&site.sections[s].path)}))
+        .collect();
+    Value::from_serializable(&crumbs)
 }
 
 /// A section without its `pages` list.
@@ -469,14 +541,34 @@ impl SiteData {
                     link(&site, &site.sections[i].title, &site.sections[i].path),
                 )
             })
-            .collect();
+            .collect::<Vec<_>>();
         SiteData {
+            nav_inactive: OnceLock::new(),
+            nav_active: nav.iter().map(|_| OnceLock::new()).collect(),
+            crumbs: (0..site.sections.len()).map(|_| OnceLock::new()).collect(),
+            section_links: (0..site.sections.len()).map(|_| OnceLock::new()).collect(),
             looked_up: (0..site.sections.len()).map(|_| OnceLock::new()).collect(),
             sections: (0..site.sections.len()).map(|_| OnceLock::new()).collect(),
             site,
             config,
             nav,
         }
+    }
+
+    /// The nav with `top` (a section index) active.
+    fn nav_value(&self, top: Option<usize>) -> Value {
+        match self.nav.iter().position(|(i, _)| Some(*i) == top) {
+            Some(p) => self.nav_active[p].get_or_init(|| nav_value(&self.nav, top)),
+            None => self.nav_inactive.get_or_init(|| nav_value(&self.nav, None)),
+        }
+        .clone()
+    }
+
+    /// The link to section `index` (a reference-counted copy).
+    fn section_link(&self, index: usize) -> Value {
+        self.section_links[index]
+            .get_or_init(|| section_link(&self.site, index))
+            .clone()
     }
 
     /// A section with the summaries of its pages.
@@ -506,7 +598,7 @@ fn register(tera: &mut Tera, data: Arc<SiteData>, translations: Translations, cs
     tera.register_function(
         "get_url",
         move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
-            let path: String = kwargs.must_get("path")?;
+            let path: &str = kwargs.must_get("path")?;
             let absolute: bool = kwargs.get("absolute")?.unwrap_or(false);
             let config = &d.site.config;
             let prefix = if absolute {
@@ -525,7 +617,7 @@ fn register(tera: &mut Tera, data: Arc<SiteData>, translations: Translations, cs
                 return Ok(anchor.map_or(url.clone(), |a| format!("{url}#{a}")));
             }
             if path.starts_with("http://") || path.starts_with("https://") {
-                return Ok(path);
+                return Ok(path.to_string());
             }
             if path.trim_start_matches('/') == "style.css" {
                 let css_path = css.strip_prefix(config.base_path()).unwrap_or(&css);
@@ -553,18 +645,23 @@ fn register(tera: &mut Tera, data: Arc<SiteData>, translations: Translations, cs
         }
     });
 
-    let strings = Arc::new(translations);
+    // Each page calls `trans` a dozen times: the strings are tera values made once, and the
+    // key is borrowed, so a call allocates nothing.
+    let strings: BTreeMap<String, Value> = translations
+        .into_iter()
+        .map(|(k, v)| (k, Value::from(v)))
+        .collect();
     tera.register_function(
         "trans",
-        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
-            let key: String = kwargs.must_get("key")?;
-            match strings.get(&key) {
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            let key: &str = kwargs.must_get("key")?;
+            match strings.get(key) {
                 Some(s) => Ok(s.clone()),
                 None => {
                     let keys: Vec<&str> = strings.keys().map(String::as_str).collect();
                     Err(tera::Error::message(format!(
                         "trans: no UI string `{key}`; {}",
-                        suggestion_hint(&key, &keys)
+                        suggestion_hint(key, &keys)
                     )))
                 }
             }
