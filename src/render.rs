@@ -422,7 +422,7 @@ struct WithPages<'a> {
 }
 
 fn link(site: &Site, title: &str, path: &str) -> Json {
-    json!({"title": title, "url": site.url(path), "permalink": site.permalink(path)})
+    serde_json::to_value(Link::new(site, title, path)).expect("a link serializes")
 }
 
 fn page_value(site: &Site, index: usize, section: Value) -> PageValue<'_> {
