@@ -139,23 +139,11 @@ impl Writer {
         }
     }
 
-    /// Copies a file from the site's sources to a site-relative path.
+    /// Copies a file from the site's sources to a site-relative path (through [`Writer::write`],
+    /// so a reused output's file is written over the same way).
     pub fn copy(&self, source: &Path, rel: &str) -> std::result::Result<(), Diagnostic> {
-        match &self.target {
-            Target::Folder(root, written) => {
-                let dest = with_folder(root, rel)?;
-                std::fs::copy(source, &dest)
-                    .or_else(|_| clear_way(&dest).and_then(|()| std::fs::copy(source, &dest)))
-                    .map_err(|e| Diagnostic::io(source, "copy", &e))?;
-                written.lock().expect("writer lock").insert(rel.to_string());
-                Ok(())
-            }
-            Target::Memory(_) => {
-                let bytes =
-                    std::fs::read(source).map_err(|e| Diagnostic::io(source, "copy", &e))?;
-                self.write(rel, &bytes)
-            }
-        }
+        let bytes = std::fs::read(source).map_err(|e| Diagnostic::io(source, "copy", &e))?;
+        self.write(rel, &bytes)
     }
 
     /// Removes what an earlier build left in the folder and this one did not write. Returns
@@ -334,12 +322,15 @@ pub struct Staging {
     pub reused: bool,
 }
 
+/// The output folder's own name (`public`).
+fn folder_name(out: &Path) -> String {
+    out.file_name()
+        .map_or("public".into(), |n| n.to_string_lossy().into_owned())
+}
+
 /// The kept previous output next to `output` (`public` → `.public.previous`).
 fn previous_dir(out: &Path) -> PathBuf {
-    let name = out
-        .file_name()
-        .map_or("public".into(), |n| n.to_string_lossy().into_owned());
-    out.with_file_name(format!(".{name}.previous"))
+    out.with_file_name(format!(".{}.previous", folder_name(out)))
 }
 
 /// Claims the kept previous output as the staging folder, or makes a fresh one.
@@ -347,9 +338,7 @@ pub fn staging_dir(output: &Path) -> Result<Staging> {
     let out = absolute(output);
     let parent = out.parent().expect("checked not root").to_path_buf();
     std::fs::create_dir_all(&parent).map_err(|e| Diagnostic::io(&parent, "create folder", &e))?;
-    let name = out
-        .file_name()
-        .map_or("public".into(), |n| n.to_string_lossy().into_owned());
+    let name = folder_name(&out);
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos());
