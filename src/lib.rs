@@ -12,6 +12,7 @@ pub mod clock;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod generate;
 pub mod init;
 pub mod markdown;
 pub mod organisations;
@@ -168,7 +169,7 @@ pub fn render_into(
         || {
             let mut own = Timings::default();
             let pages = own.time("render pages", || {
-                output::render_content(site, &renderer, writer, selected)
+                generate::pages::render_content(site, &renderer, writer, selected)
             });
             (pages, own)
         },
@@ -191,7 +192,7 @@ pub fn render_into(
     };
     sitemap.extend(search::page::sitemap_entries(site));
     sitemap.extend(timings.time("render taxonomies", || {
-        output::render_taxonomies(site, &renderer, writer, selected)
+        generate::taxonomies::render_taxonomies(site, &renderer, writer, selected)
     })?);
     let profiles = match selected {
         Selection::All => true,
@@ -207,16 +208,16 @@ pub fn render_into(
     sitemap.extend(organisations::directory_sitemap(site));
     if all {
         timings.time("render 404 and aliases", || -> Result<()> {
-            output::render_404(site, &renderer, writer)?;
-            output::write_aliases(site, &renderer, writer)
+            generate::aliases::render_404(site, &renderer, writer)?;
+            generate::aliases::write_aliases(site, &renderer, writer)
         })?;
     }
     timings.time("write feeds", || {
-        output::write_feeds(site, writer, selected)
+        generate::feeds::write_feeds(site, writer, selected)
     })?;
     timings.time("write sitemap and robots", || -> Result<()> {
-        output::write_sitemap(site, &mut sitemap, writer)?;
-        output::write_robots(site, writer)
+        generate::sitemap::write_sitemap(site, &mut sitemap, writer)?;
+        generate::sitemap::write_robots(site, writer)
     })?;
     Ok(())
 }

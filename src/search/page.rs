@@ -3,7 +3,8 @@
 use super::IndexSummary;
 use crate::content::Site;
 use crate::diagnostics::{Error, Result};
-use crate::output::{SitemapEntry, Writer};
+use crate::generate::SitemapEntry;
+use crate::output::Writer;
 use crate::render::Renderer;
 use serde_json::json;
 

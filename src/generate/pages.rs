@@ -1,0 +1,50 @@
+//! Content pages and sections.
+
+use super::{SitemapEntry, gather};
+use crate::content::Site;
+use crate::diagnostics::{Error, Result};
+use crate::output::{Selection, Writer};
+use crate::render::Renderer;
+use rayon::prelude::*;
+
+/// Renders and writes every selected page and section in parallel; the sitemap entries cover all.
+pub fn render_content(
+    site: &Site,
+    renderer: &Renderer,
+    writer: &Writer,
+    selected: &Selection,
+) -> Result<Vec<SitemapEntry>> {
+    let pages = (0..site.pages.len()).into_par_iter().map(|i| {
+        if !selected.page(i) {
+            return Ok(());
+        }
+        let html = renderer.render_page(site, i)?;
+        writer
+            .write_page(&site.pages[i].path, &html)
+            .map_err(Error::from)
+    });
+    let sections = (0..site.sections.len()).into_par_iter().map(|i| {
+        if !selected.section(i) {
+            return Ok(());
+        }
+        let html = renderer.render_section(site, i)?;
+        writer
+            .write_page(&site.sections[i].path, &html)
+            .map_err(Error::from)
+    });
+    gather(pages.chain(sections).collect())?;
+    let lastmod = |d: &crate::content::Dates| d.updated.or(d.date);
+    let mut entries: Vec<SitemapEntry> = site
+        .sections
+        .iter()
+        .map(|s| SitemapEntry {
+            path: s.path.clone(),
+            lastmod: lastmod(&s.dates),
+        })
+        .collect();
+    entries.extend(site.pages.iter().map(|p| SitemapEntry {
+        path: p.path.clone(),
+        lastmod: lastmod(&p.dates),
+    }));
+    Ok(entries)
+}

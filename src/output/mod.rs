@@ -1,0 +1,308 @@
+//! Writing the site: every output file goes through the [`Writer`], into a staging folder
+//! (`build`), memory (`serve`, `check`) or nothing else; [`staging`] swaps the staging folder
+//! into place only when everything succeeded.
+//!
+//! The replaced output is kept next to it (`.public.previous/`) and the next build writes over
+//! its files instead of creating new ones: on ext4, creating a file costs several times more
+//! than rewriting one, and far more again while freshly deleted inodes are around (the
+//! allocator skips them one by one for a minute or more), so deleting and recreating 100,000
+//! pages made up most of a large build's time.
+
+pub mod staging;
+
+pub use staging::{Staging, check_output_dir, discard_staging, staging_dir, swap_into_place};
+
+use crate::content::Site;
+use crate::diagnostics::{Diagnostic, Result};
+use crate::theme::Theme;
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use walkdir::WalkDir;
+
+/// Which per-page outputs a render writes. Whole-site outputs (sitemap, feeds, 404, aliases, …)
+/// ignore it: they are cheap and must always list everything.
+#[derive(Debug, Clone, Default)]
+pub enum Selection {
+    /// Every page, section and taxonomy page (`kumppani build`).
+    #[default]
+    All,
+    /// Only these (the preview server's incremental rebuild).
+    Only {
+        /// Indexes into `Site::pages`.
+        pages: HashSet<usize>,
+        /// Indexes into `Site::sections`.
+        sections: HashSet<usize>,
+        /// Taxonomy indexes whose list page is rendered.
+        taxonomies: HashSet<usize>,
+        /// (taxonomy, term) indexes whose term page is rendered.
+        terms: HashSet<(usize, usize)>,
+    },
+}
+
+impl Selection {
+    /// Whether page `i` is rendered.
+    pub fn page(&self, i: usize) -> bool {
+        match self {
+            Selection::All => true,
+            Selection::Only { pages, .. } => pages.contains(&i),
+        }
+    }
+
+    /// Whether section `i` is rendered.
+    pub fn section(&self, i: usize) -> bool {
+        match self {
+            Selection::All => true,
+            Selection::Only { sections, .. } => sections.contains(&i),
+        }
+    }
+
+    /// Whether the list page of taxonomy `t` is rendered.
+    pub fn taxonomy(&self, t: usize) -> bool {
+        match self {
+            Selection::All => true,
+            Selection::Only { taxonomies, .. } => taxonomies.contains(&t),
+        }
+    }
+
+    /// Whether the page of term `term` of taxonomy `t` is rendered.
+    pub fn term(&self, t: usize, term: usize) -> bool {
+        match self {
+            Selection::All => true,
+            Selection::Only { terms, .. } => terms.contains(&(t, term)),
+        }
+    }
+}
+
+/// Where rendered files go: a folder (`build`) or memory (the preview server, which serves
+/// from memory and must not touch the disk on every save).
+pub struct Writer {
+    target: Target,
+}
+
+enum Target {
+    /// The folder, and the site-relative paths written so far (see [`Writer::remove_unwritten`]).
+    Folder(PathBuf, Mutex<HashSet<String>>),
+    Memory(Mutex<BTreeMap<String, Vec<u8>>>),
+}
+
+impl Writer {
+    /// A writer into the folder `root`, creating subfolders as needed.
+    pub fn new(root: &Path) -> Writer {
+        Writer {
+            target: Target::Folder(root.to_path_buf(), Mutex::default()),
+        }
+    }
+
+    /// A writer that keeps every file in memory (see [`Writer::into_files`]).
+    pub fn in_memory() -> Writer {
+        Writer {
+            target: Target::Memory(Mutex::new(BTreeMap::new())),
+        }
+    }
+
+    /// The files written into memory, by site-relative path (empty for a folder writer).
+    pub fn into_files(self) -> BTreeMap<String, Vec<u8>> {
+        match self.target {
+            Target::Folder(..) => BTreeMap::new(),
+            Target::Memory(files) => files.into_inner().expect("writer lock"),
+        }
+    }
+
+    /// Writes `bytes` at a site-relative path (`uutiset/index.html`).
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> std::result::Result<(), Diagnostic> {
+        match &self.target {
+            Target::Folder(root, written) => {
+                let path = with_folder(root, rel)?;
+                overwrite(&path, bytes)
+                    .or_else(|_| clear_way(&path).and_then(|()| overwrite(&path, bytes)))
+                    .map_err(|e| Diagnostic::io(&path, "write", &e))?;
+                written.lock().expect("writer lock").insert(rel.to_string());
+                Ok(())
+            }
+            Target::Memory(files) => {
+                files
+                    .lock()
+                    .expect("writer lock")
+                    .insert(rel.to_string(), bytes.to_vec());
+                Ok(())
+            }
+        }
+    }
+
+    /// Copies a file from the site's sources to a site-relative path (through [`Writer::write`],
+    /// so a reused output's file is written over the same way).
+    pub fn copy(&self, source: &Path, rel: &str) -> std::result::Result<(), Diagnostic> {
+        let bytes = std::fs::read(source).map_err(|e| Diagnostic::io(source, "copy", &e))?;
+        self.write(rel, &bytes)
+    }
+
+    /// Removes what an earlier build left in the folder and this one did not write. Returns
+    /// how many files and folders went.
+    pub fn remove_unwritten(&self) -> Result<usize> {
+        let Target::Folder(root, written) = &self.target else {
+            return Ok(0);
+        };
+        let files = written.lock().expect("writer lock");
+        let mut folders: HashSet<&str> = HashSet::new();
+        for file in files.iter() {
+            let mut rel = file.as_str();
+            while let Some((parent, _)) = rel.rsplit_once('/') {
+                if !folders.insert(parent) {
+                    break;
+                }
+                rel = parent;
+            }
+        }
+        prune(root, "", &files, &folders)
+    }
+
+    /// Writes the HTML of a site path (`uutiset/` → `uutiset/index.html`).
+    pub fn write_page(&self, path: &str, html: &str) -> std::result::Result<(), Diagnostic> {
+        self.write(&format!("{path}index.html"), html.as_bytes())
+    }
+}
+
+/// The path of `rel` under `root`, its folder created.
+fn with_folder(root: &Path, rel: &str) -> std::result::Result<PathBuf, Diagnostic> {
+    let path = root.join(rel);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)
+            .or_else(|_| {
+                // A reused folder may hold a file where this build needs a folder.
+                let mut blocker = parent;
+                while blocker != root && !blocker.is_dir() {
+                    if blocker.symlink_metadata().is_ok() {
+                        std::fs::remove_file(blocker)?;
+                        break;
+                    }
+                    blocker = blocker.parent().unwrap_or(root);
+                }
+                std::fs::create_dir_all(parent)
+            })
+            .map_err(|e| Diagnostic::io(parent, "create folder", &e))?;
+    }
+    Ok(path)
+}
+
+/// Writes `bytes` as the whole file, over the old contents without first truncating it to
+/// zero: ext4 starts writeback on close of a file truncated to zero and rewritten (its
+/// `auto_da_alloc` guard for editors), which made rewriting a reused output slower than
+/// creating a new one.
+fn overwrite(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)?;
+    file.write_all(bytes)?;
+    let len = bytes.len() as u64;
+    if file.metadata()?.len() != len {
+        file.set_len(len)?;
+    }
+    Ok(())
+}
+
+/// Removes the entries of `dir` (site-relative `rel`, "" for the root) that are neither written
+/// files nor folders holding one, looking into the kept folders in parallel.
+fn prune(dir: &Path, rel: &str, files: &HashSet<String>, folders: &HashSet<&str>) -> Result<usize> {
+    let listing = std::fs::read_dir(dir).map_err(|e| Diagnostic::io(dir, "read", &e))?;
+    let mut removed = 0;
+    let mut kept = vec![];
+    for entry in listing {
+        let entry = entry.map_err(|e| Diagnostic::io(dir, "read", &e))?;
+        let name = entry.file_name();
+        let child = match name.to_str() {
+            Some(name) if rel.is_empty() => name.to_string(),
+            Some(name) => format!("{rel}/{name}"),
+            // The site never writes a name that is not UTF-8.
+            None => String::new(),
+        };
+        let path = entry.path();
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if is_dir && folders.contains(child.as_str()) {
+            kept.push((path, child));
+        } else if !is_dir && files.contains(&child) {
+            continue;
+        } else {
+            staging::remove_any(&path)
+                .map_err(|e| Diagnostic::io(&path, "remove what is no longer built", &e))?;
+            removed += 1;
+        }
+    }
+    let below: Vec<Result<usize>> = kept
+        .par_iter()
+        .map(|(path, child)| prune(path, child, files, folders))
+        .collect();
+    below.into_iter().try_fold(removed, |n, r| Ok(n + r?))
+}
+
+/// Removes a folder that a reused output holds where this build writes a file.
+fn clear_way(path: &Path) -> std::io::Result<()> {
+    if path.symlink_metadata()?.is_dir() {
+        std::fs::remove_dir_all(path)
+    } else {
+        Err(std::io::Error::other("not in the way"))
+    }
+}
+
+/// Copies theme static files, then the site's `static/` (same names win), then content assets.
+/// `style.css` is written as `style.<hash>.css`; returns its site-relative name.
+pub fn copy_static(site: &Site, theme: &Theme, writer: &Writer) -> Result<String> {
+    let (files, css_name) = static_files(site, theme)?;
+    for (rel, bytes) in &files {
+        writer.write(rel, bytes)?;
+    }
+    for asset in &site.assets {
+        writer.copy(&asset.source, &asset.relative)?;
+    }
+    Ok(css_name)
+}
+
+/// The fingerprinted stylesheet's site-relative name (`style.<hash>.css`), without writing
+/// anything: a preview render of a few pages needs the name, not the files.
+pub fn stylesheet_name(site: &Site, theme: &Theme) -> Result<String> {
+    static_files(site, theme).map(|(_, css_name)| css_name)
+}
+
+/// Theme and site static files by output name, and the stylesheet's fingerprinted name.
+fn static_files(site: &Site, theme: &Theme) -> Result<(BTreeMap<String, Vec<u8>>, String)> {
+    let mut files: BTreeMap<String, Vec<u8>> = theme
+        .folder("static")
+        .map(|(k, v)| (k.to_string(), v.to_vec()))
+        .collect();
+    let site_static = site.root.join("static");
+    if site_static.is_dir() {
+        for entry in WalkDir::new(&site_static).sort_by_file_name() {
+            let entry =
+                entry.map_err(|e| Diagnostic::usage(format!("could not read static/: {e}")))?;
+            if !entry.file_type().is_file()
+                || crate::content::is_editor_temp(&entry.file_name().to_string_lossy())
+            {
+                continue;
+            }
+            let rel = entry
+                .path()
+                .strip_prefix(&site_static)
+                .expect("under static/");
+            let key = crate::text::slash_path(rel);
+            let bytes = std::fs::read(entry.path())
+                .map_err(|e| Diagnostic::io(entry.path(), "read", &e))?;
+            files.insert(key, bytes);
+        }
+    }
+    let mut css_name = String::new();
+    if let Some(bytes) = files.remove("style.css") {
+        let hash = Sha256::digest(&bytes);
+        css_name = format!("style.{}.css", hex(&hash[..5]));
+        files.insert(css_name.clone(), bytes);
+    }
+    Ok((files, css_name))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
