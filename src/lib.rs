@@ -213,11 +213,11 @@ pub fn render_into(
         })?;
     }
     timings.time("write feeds", || {
-        generate::feeds::write_feeds(site, writer, selected)
+        generate::feeds::write_feeds(site, &renderer, writer, selected)
     })?;
     timings.time("write sitemap and robots", || -> Result<()> {
-        generate::sitemap::write_sitemap(site, &mut sitemap, writer)?;
-        generate::sitemap::write_robots(site, writer)
+        generate::sitemap::write_sitemap(site, &renderer, &mut sitemap, writer)?;
+        generate::sitemap::write_robots(site, &renderer, writer)
     })?;
     Ok(())
 }

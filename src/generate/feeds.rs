@@ -1,9 +1,44 @@
-//! Atom feeds of sections.
+//! Atom feeds of sections, from the `atom.xml` template (a theme or site can override it).
 
-use crate::content::Site;
+use crate::content::{Page, Section, Site};
 use crate::diagnostics::Result;
 use crate::output::{Selection, Writer};
-use crate::text::escape_html;
+use crate::render::Renderer;
+use serde::Serialize;
+
+/// What `atom.xml` gets as `feed`.
+#[derive(Serialize)]
+pub struct Feed<'a> {
+    /// The section's title.
+    pub title: &'a str,
+    /// The section's description.
+    pub description: Option<&'a str>,
+    /// The feed's own address (also its id).
+    pub feed_url: String,
+    /// The section's address.
+    pub permalink: String,
+    /// RFC 3339 time of the newest entry.
+    pub updated: String,
+    /// The newest `feed_limit` pages, newest first.
+    pub entries: Vec<FeedEntry<'a>>,
+}
+
+/// One page in a feed.
+#[derive(Serialize)]
+pub struct FeedEntry<'a> {
+    /// The page's title.
+    pub title: &'a str,
+    /// Its address (also its id).
+    pub permalink: String,
+    /// RFC 3339 time of `date`.
+    pub published: String,
+    /// RFC 3339 time of `updated`, else `date`.
+    pub updated: String,
+    /// The page's description.
+    pub description: Option<&'a str>,
+    /// The page's HTML with root-relative links made absolute.
+    pub content: String,
+}
 
 fn feed_date(d: chrono::NaiveDate) -> String {
     format!("{d}T00:00:00Z")
@@ -11,91 +46,60 @@ fn feed_date(d: chrono::NaiveDate) -> String {
 
 /// An Atom feed (`atom.xml`) of the newest `feed_limit` pages of each selected section with
 /// `generate_feed = true`.
-pub fn write_feeds(site: &Site, writer: &Writer, selected: &Selection) -> Result<()> {
+pub fn write_feeds(
+    site: &Site,
+    renderer: &Renderer,
+    writer: &Writer,
+    selected: &Selection,
+) -> Result<()> {
     let sections = site.sections.iter().enumerate();
     for (_, section) in sections.filter(|(i, s)| s.meta.generate_feed && selected.section(*i)) {
-        let pages: Vec<&crate::content::Page> = {
-            let mut v: Vec<_> = section.pages.iter().map(|&p| &site.pages[p]).collect();
-            v.sort_by(|a, b| {
-                b.dates
-                    .date
-                    .cmp(&a.dates.date)
-                    .then_with(|| a.path.cmp(&b.path))
-            });
-            v.truncate(site.config.feed_limit.max(1));
-            v
-        };
-        let updated = pages
-            .iter()
-            .filter_map(|p| p.dates.updated.or(p.dates.date))
-            .max()
-            .or(section.dates.updated.or(section.dates.date))
-            .unwrap_or_else(|| chrono::NaiveDate::from_ymd_opt(2000, 1, 1).expect("valid date"));
         let feed_path = format!("{}atom.xml", section.path);
-        let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
-        xml.push_str(&format!(
-            "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
-            escape_html(&site.config.language)
-        ));
-        xml.push_str(&format!(
-            "  <title>{} – {}</title>\n",
-            escape_html(&section.title),
-            escape_html(&site.config.title)
-        ));
-        if let Some(d) = &section.meta.description {
-            xml.push_str(&format!("  <subtitle>{}</subtitle>\n", escape_html(d)));
-        }
-        xml.push_str(&format!(
-            "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
-            escape_html(&site.permalink(&feed_path))
-        ));
-        xml.push_str(&format!(
-            "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-            escape_html(&site.permalink(&section.path))
-        ));
-        xml.push_str(&format!(
-            "  <id>{}</id>\n",
-            escape_html(&site.permalink(&feed_path))
-        ));
-        xml.push_str(&format!("  <updated>{}</updated>\n", feed_date(updated)));
-        xml.push_str(&format!(
-            "  <author><name>{}</name></author>\n",
-            escape_html(&site.config.title)
-        ));
-        for page in pages {
-            let url = site.permalink(&page.path);
-            let published = page.dates.date.unwrap_or(updated);
-            xml.push_str("  <entry>\n");
-            xml.push_str(&format!(
-                "    <title>{}</title>\n",
-                escape_html(&page.title)
-            ));
-            xml.push_str(&format!(
-                "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-                escape_html(&url)
-            ));
-            xml.push_str(&format!("    <id>{}</id>\n", escape_html(&url)));
-            xml.push_str(&format!(
-                "    <published>{}</published>\n",
-                feed_date(published)
-            ));
-            xml.push_str(&format!(
-                "    <updated>{}</updated>\n",
-                feed_date(page.dates.updated.unwrap_or(published))
-            ));
-            if let Some(d) = &page.meta.description {
-                xml.push_str(&format!("    <summary>{}</summary>\n", escape_html(d)));
-            }
-            xml.push_str(&format!(
-                "    <content type=\"html\">{}</content>\n",
-                escape_html(&absolutize(&page.content.html, site))
-            ));
-            xml.push_str("  </entry>\n");
-        }
-        xml.push_str("</feed>\n");
+        let mut ctx = renderer.base_context(site, &feed_path, None);
+        ctx.insert("feed", &feed(site, section, &feed_path));
+        let xml = renderer.render("atom.xml", &ctx, Some(&section.file.display))?;
         writer.write(&feed_path, xml.as_bytes())?;
     }
     Ok(())
+}
+
+fn feed<'a>(site: &'a Site, section: &'a Section, feed_path: &str) -> Feed<'a> {
+    let mut pages: Vec<&Page> = section.pages.iter().map(|&p| &site.pages[p]).collect();
+    pages.sort_by(|a, b| {
+        b.dates
+            .date
+            .cmp(&a.dates.date)
+            .then_with(|| a.path.cmp(&b.path))
+    });
+    pages.truncate(site.config.feed_limit.max(1));
+    let updated = pages
+        .iter()
+        .filter_map(|p| p.dates.updated.or(p.dates.date))
+        .max()
+        .or(section.dates.updated.or(section.dates.date))
+        .unwrap_or_else(|| chrono::NaiveDate::from_ymd_opt(2000, 1, 1).expect("valid date"));
+    let entries = pages
+        .into_iter()
+        .map(|page| {
+            let published = page.dates.date.unwrap_or(updated);
+            FeedEntry {
+                title: &page.title,
+                permalink: site.permalink(&page.path),
+                published: feed_date(published),
+                updated: feed_date(page.dates.updated.unwrap_or(published)),
+                description: page.meta.description.as_deref(),
+                content: absolutize(&page.content.html, site),
+            }
+        })
+        .collect();
+    Feed {
+        title: &section.title,
+        description: section.meta.description.as_deref(),
+        feed_url: site.permalink(feed_path),
+        permalink: site.permalink(&section.path),
+        updated: feed_date(updated),
+        entries,
+    }
 }
 
 /// Feed readers have no page address to resolve root-relative links against.

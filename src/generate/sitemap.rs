@@ -1,39 +1,50 @@
-//! `sitemap.xml` and `robots.txt`.
+//! `sitemap.xml` and `robots.txt`, from templates of those names (a theme or site can
+//! override them).
 
 use super::SitemapEntry;
 use crate::content::Site;
 use crate::diagnostics::{Error, Result};
 use crate::output::Writer;
-use crate::text::escape_html;
+use crate::render::Renderer;
+use serde::Serialize;
+
+/// One `<url>` of `sitemap.xml`, as the template gets it in `entries`.
+#[derive(Serialize)]
+pub struct SitemapUrl {
+    /// The page's address.
+    pub permalink: String,
+    /// `YYYY-MM-DD`, if known.
+    pub lastmod: Option<String>,
+}
 
 /// `sitemap.xml` listing every page.
-pub fn write_sitemap(site: &Site, entries: &mut [SitemapEntry], writer: &Writer) -> Result<()> {
+pub fn write_sitemap(
+    site: &Site,
+    renderer: &Renderer,
+    entries: &mut [SitemapEntry],
+    writer: &Writer,
+) -> Result<()> {
     entries.sort_by(|a, b| a.path.cmp(&b.path));
-    let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
-    for e in entries.iter() {
-        xml.push_str(&format!(
-            "  <url>\n    <loc>{}</loc>\n",
-            escape_html(&site.permalink(&e.path))
-        ));
-        if let Some(d) = e.lastmod {
-            xml.push_str(&format!("    <lastmod>{d}</lastmod>\n"));
-        }
-        xml.push_str("  </url>\n");
-    }
-    xml.push_str("</urlset>\n");
+    let urls: Vec<SitemapUrl> = entries
+        .iter()
+        .map(|e| SitemapUrl {
+            permalink: site.permalink(&e.path),
+            lastmod: e.lastmod.map(|d| d.to_string()),
+        })
+        .collect();
+    let mut ctx = renderer.base_context(site, "sitemap.xml", None);
+    ctx.insert("entries", &urls);
+    let xml = renderer.render("sitemap.xml", &ctx, None)?;
     writer
         .write("sitemap.xml", xml.as_bytes())
         .map_err(Error::from)
 }
 
 /// `robots.txt` pointing at the sitemap.
-pub fn write_robots(site: &Site, writer: &Writer) -> Result<()> {
-    let text = format!(
-        "User-agent: *\nAllow: /\n\nSitemap: {}\n",
-        site.permalink("sitemap.xml")
-    );
+pub fn write_robots(site: &Site, renderer: &Renderer, writer: &Writer) -> Result<()> {
+    let mut ctx = renderer.base_context(site, "robots.txt", None);
+    ctx.insert("sitemap_url", &site.permalink("sitemap.xml"));
+    let text = renderer.render("robots.txt", &ctx, None)?;
     writer
         .write("robots.txt", text.as_bytes())
         .map_err(Error::from)
