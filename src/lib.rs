@@ -47,6 +47,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Add the preview server's live-reload script.
     pub serve_mode: bool,
+    /// Replace an existing file or a folder that kumppani did not write (`--force`).
+    pub force: bool,
 }
 
 /// Time spent in each pipeline step, for `--verbose`.
@@ -256,7 +258,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         .output
         .clone()
         .unwrap_or_else(|| options.root.join("public"));
-    output::check_output_dir(&options.root, &output)?;
+    output::check_output_dir(&options.root, &output, options.force)?;
     let site = Arc::new(load(
         &options.root,
         options.base_url.as_deref(),
@@ -272,6 +274,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         &Selection::All,
         &mut timings,
     )
+    .and_then(|()| Ok(writer.write(output::MARKER, output::MARKER_TEXT.as_bytes())?))
     .and_then(|()| {
         if staging.reused {
             timings.time("remove files no longer built", || writer.remove_unwritten())?;
@@ -284,10 +287,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         output::discard_staging(&staging, &output);
         return Err(e);
     }
+    let mut warnings = site.warnings.clone();
+    warnings.extend(staging.warning.clone());
     Ok(BuildReport {
         output,
         pages: site.pages.len() + site.sections.len(),
-        warnings: site.warnings.clone(),
+        warnings,
         timings,
         took: start.elapsed(),
     })

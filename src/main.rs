@@ -62,9 +62,14 @@ struct BuildArgs {
     /// The site's folder, the one with config.toml
     #[arg(long, short, default_value = ".")]
     root: PathBuf,
-    /// Where to write the website (default: public/ in the site's folder)
+    /// Where to write the website (default: public/ in the site's folder). It must be a new or
+    /// empty folder or one an earlier build wrote
     #[arg(long, short)]
     output: Option<PathBuf>,
+    /// Replace the output even if it is a file or a folder kumppani did not write (its contents
+    /// are lost)
+    #[arg(long)]
+    force: bool,
     /// Public address to build for, overriding base_url in config.toml
     #[arg(long, short = 'u', value_name = "URL")]
     base_url: Option<String>,
@@ -153,6 +158,7 @@ fn main() -> ExitCode {
                 base_url: args.base_url,
                 drafts: args.drafts,
                 serve_mode: false,
+                force: args.force,
             };
             match kumppani::build(&options) {
                 Ok(report) => {

@@ -10,7 +10,9 @@
 
 pub mod staging;
 
-pub use staging::{Staging, check_output_dir, discard_staging, staging_dir, swap_into_place};
+pub use staging::{
+    MARKER, MARKER_TEXT, Staging, check_output_dir, discard_staging, staging_dir, swap_into_place,
+};
 
 use crate::content::Site;
 use crate::diagnostics::{Diagnostic, Result};
@@ -116,9 +118,12 @@ impl Writer {
         match &self.target {
             Target::Folder(root, written) => {
                 let path = with_folder(root, rel)?;
-                overwrite(&path, bytes)
-                    .or_else(|_| clear_way(&path).and_then(|()| overwrite(&path, bytes)))
-                    .map_err(|e| Diagnostic::io(&path, "write", &e))?;
+                if overwrite(&path, bytes).is_err() {
+                    // The OS's own reason for the second failure is the one worth reporting.
+                    clear_way(&path)
+                        .and_then(|()| overwrite(&path, bytes))
+                        .map_err(|e| Diagnostic::io(&path, "write", &e))?;
+                }
                 written.lock().expect("writer lock").insert(rel.to_string());
                 Ok(())
             }
@@ -190,17 +195,24 @@ fn with_folder(root: &Path, rel: &str) -> std::result::Result<PathBuf, Diagnosti
 /// Writes `bytes` as the whole file, over the old contents without first truncating it to
 /// zero: ext4 starts writeback on close of a file truncated to zero and rewritten (its
 /// `auto_da_alloc` guard for editors), which made rewriting a reused output slower than
-/// creating a new one.
+/// creating a new one. Never follows a link, and never writes into a file linked from
+/// elsewhere (a hard link would carry the write out of the output).
 fn overwrite(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
+    use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
     let mut file = std::fs::OpenOptions::new()
         .write(true)
         .create(true)
         .truncate(false)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
         .open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() || meta.nlink() > 1 {
+        return Err(std::io::Error::other("not a file of its own"));
+    }
     file.write_all(bytes)?;
     let len = bytes.len() as u64;
-    if file.metadata()?.len() != len {
+    if meta.len() != len {
         file.set_len(len)?;
     }
     Ok(())
@@ -240,13 +252,10 @@ fn prune(dir: &Path, rel: &str, files: &HashSet<String>, folders: &HashSet<&str>
     below.into_iter().try_fold(removed, |n, r| Ok(n + r?))
 }
 
-/// Removes a folder that a reused output holds where this build writes a file.
+/// Removes whatever a reused output holds where this build writes a file (a folder, a link,
+/// a read-only or shared file), so the write can start fresh.
 fn clear_way(path: &Path) -> std::io::Result<()> {
-    if path.symlink_metadata()?.is_dir() {
-        std::fs::remove_dir_all(path)
-    } else {
-        Err(std::io::Error::other("not in the way"))
-    }
+    staging::remove_any(path)
 }
 
 /// Copies theme static files, then the site's `static/` (same names win), then content assets.
