@@ -203,6 +203,53 @@ fn oversized_heads_are_refused_without_growing_the_server() {
 }
 
 #[test]
+fn a_full_queue_is_answered_503_at_once() {
+    let site = TestSite::fixture("serve");
+    let server = Serve::start(&site);
+    // Connections that never send a request hold the workers until the head deadline, and
+    // then fill the queue; the rest are refused at once.
+    let idle: Vec<TcpStream> = (0..200).map(|_| server.connect()).collect();
+    let refused = {
+        let start = Instant::now();
+        loop {
+            std::thread::sleep(Duration::from_millis(100));
+            let refused: Vec<String> = idle
+                .iter()
+                .filter_map(|s| {
+                    s.set_nonblocking(true).unwrap();
+                    let mut buf = [0u8; 1024];
+                    let reply = match (&*s).read(&mut buf) {
+                        Ok(n) if n > 0 => Some(String::from_utf8_lossy(&buf[..n]).into_owned()),
+                        _ => None,
+                    };
+                    s.set_nonblocking(false).unwrap();
+                    reply
+                })
+                .collect();
+            if refused.len() >= 200 - 8 - 128 || start.elapsed() > PATIENCE {
+                break refused;
+            }
+        }
+    };
+    // 8 workers and a queue of 128 (src/serve/transport.rs).
+    assert!(
+        (200 - 8 - 128..=200 - 128).contains(&refused.len()),
+        "{} refused",
+        refused.len()
+    );
+    for reply in &refused {
+        assert!(reply.starts_with("HTTP/1.1 503 "), "{reply}");
+        assert!(reply.contains("Retry-After: 1"), "{reply}");
+    }
+    drop(idle);
+    let start = Instant::now();
+    while !server.get("/jarjestot/").starts_with("HTTP/1.1 200 ") {
+        assert!(start.elapsed() < PATIENCE, "the server did not recover");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
 fn live_reload_streams_share_a_thread_and_are_capped() {
     let site = TestSite::fixture("serve");
     let server = Serve::start(&site);

@@ -30,6 +30,9 @@ pub(super) const MAX_HEADER_LINES: usize = 100;
 const STOP_CHECK: Duration = Duration::from_millis(250);
 /// A response's writes may stall this long before the client is given up.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+/// A whole response must be sent within this time, so a client reading a byte now and then
+/// cannot hold a worker.
+const SEND_DEADLINE: Duration = Duration::from_secs(30);
 /// After a response the rest of the request is read and dropped for at most this long (and
 /// [`LINGER_BYTES`]), so closing does not reset the connection before the client read it.
 const LINGER: Duration = Duration::from_secs(2);
@@ -97,10 +100,15 @@ fn busy(mut stream: TcpStream) {
     );
     let _ = stream.write_all(&response);
     let _ = stream.shutdown(Shutdown::Write);
-    // What already arrived is read, so closing does not reset the connection.
+    // What already arrived is read (a little of it: this thread serves no one else while it
+    // reads), so closing does not reset the connection.
     if stream.set_nonblocking(true).is_ok() {
         let mut buf = [0u8; 4096];
-        while matches!(stream.read(&mut buf), Ok(n) if n > 0) {}
+        for _ in 0..16 {
+            if !matches!(stream.read(&mut buf), Ok(n) if n > 0) {
+                break;
+            }
+        }
     }
 }
 
@@ -185,11 +193,11 @@ fn response_bytes(response: &Response, head_only: bool) -> Vec<u8> {
 /// short while (bounded) before closing: closing with unread bytes would reset the connection
 /// and could destroy the response before the client read it (a `431` to a huge head).
 fn finish(mut stream: TcpStream, response: &Response, head_only: bool) {
-    if stream
-        .write_all(&response_bytes(response, head_only))
-        .is_err()
-    {
-        return;
+    let started = Instant::now();
+    for chunk in response_bytes(response, head_only).chunks(64 * 1024) {
+        if started.elapsed() > SEND_DEADLINE || stream.write_all(chunk).is_err() {
+            return;
+        }
     }
     let _ = stream.flush();
     if stream.shutdown(Shutdown::Write).is_err()
