@@ -4,6 +4,7 @@
 //! nonsense splits (`kaupunki` = `kau` + `punki`) do not happen unless the site uses both parts.
 
 use super::finnish;
+use super::tokenize::MAX_WORD_CHARS;
 use std::collections::HashSet;
 
 /// Shortest part and shortest head key considered. Three-letter parts (`työ`, `ala`) would be
@@ -12,6 +13,10 @@ use std::collections::HashSet;
 const MIN_PART: usize = 4;
 /// A compound has at most this many parts.
 const MAX_PARTS: usize = 3;
+/// Parts looked up per word at most. A three-part split tries every cut under every known head,
+/// which is quadratic in the word's length: no word up to 31 letters can need more, and the
+/// budget keeps a long word full of known fragments from costing more than a bounded amount.
+const MAX_LOOKUPS: usize = 1000;
 
 /// The site's vocabulary: folded surface words and their keys.
 pub struct Vocabulary<'a> {
@@ -25,23 +30,38 @@ impl Vocabulary<'_> {
     /// The keys of the parts of a folded word, or nothing if it is not a compound of known words.
     /// The head (last part) is inflected with the whole word (`avustukset`), the first parts are
     /// usually nominative or genitive forms (`yhdistys`, `kaupungin`), linking `-s-` included.
+    ///
+    /// Words longer than [`MAX_WORD_CHARS`] are not split (the indexer never sees them), and
+    /// at most [`MAX_LOOKUPS`] parts are looked up, so the time per word is bounded.
     pub fn split(&self, word: &str) -> Vec<String> {
         let mut parts = Vec::new();
-        self.split_into(word, MAX_PARTS, &mut parts);
+        if word.len() <= MAX_WORD_CHARS || word.chars().count() <= MAX_WORD_CHARS {
+            let mut budget = MAX_LOOKUPS;
+            self.split_into(word, MAX_PARTS, &mut budget, &mut parts);
+        }
         parts
     }
 
-    fn split_into(&self, word: &str, max_parts: usize, out: &mut Vec<String>) -> bool {
+    fn split_into(
+        &self,
+        word: &str,
+        max_parts: usize,
+        budget: &mut usize,
+        out: &mut Vec<String>,
+    ) -> bool {
         if max_parts < 2 {
             return false;
         }
-        let bounds: Vec<usize> = word.char_indices().map(|(i, _)| i).skip(MIN_PART).collect();
         let n = word.chars().count();
         // Longest head first: the last word of a Finnish compound carries the meaning.
-        for (k, &at) in bounds.iter().enumerate() {
+        for (k, (at, _)) in word.char_indices().skip(MIN_PART).enumerate() {
             if n - (k + MIN_PART) < MIN_PART {
                 break;
             }
+            if *budget == 0 {
+                return false;
+            }
+            *budget -= 1;
             let (left, right) = word.split_at(at);
             let Some(right_keys) = self.known_head(right) else {
                 continue;
@@ -49,7 +69,7 @@ impl Vocabulary<'_> {
             let mut left_parts = Vec::new();
             if self.is_known_part(left) {
                 left_parts.push(finnish::key(left));
-            } else if !self.split_into(left, max_parts - 1, &mut left_parts) {
+            } else if !self.split_into(left, max_parts - 1, budget, &mut left_parts) {
                 continue;
             }
             out.extend(left_parts);
@@ -165,5 +185,31 @@ mod tests {
         // Endings and short function words are not heads.
         assert!(v.split("ilmoittamalla").is_empty());
         assert!(v.split("aktiivisen").is_empty());
+    }
+
+    #[test]
+    fn long_words_of_known_fragments_are_split_in_bounded_time() {
+        let (words, keys) = vocabulary(&["seura", "talo", "kaupunki", "avustus"]);
+        let (words, keys) = (sets(&words), sets(&keys));
+        let v = Vocabulary {
+            words: &words,
+            keys: &keys,
+        };
+        // Every cut has a known head, so an unbounded search would try them all at every level.
+        assert!(v.split(&"seura".repeat(200_000)).is_empty());
+        let under_cap = "seura".repeat(MAX_WORD_CHARS / 5);
+        let parts = v.split(&under_cap);
+        assert!(
+            parts.iter().all(|p| *p == finnish::key("seura")),
+            "{parts:?}"
+        );
+        assert_eq!(
+            v.split("kaupunkitaloseura"),
+            [
+                finnish::key("kaupunki"),
+                finnish::key("talo"),
+                finnish::key("seura")
+            ]
+        );
     }
 }

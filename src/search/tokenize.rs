@@ -8,6 +8,7 @@ use unicode_segmentation::UnicodeSegmentation;
 
 /// Lowercased NFC words of a text, in order (UAX #29 word boundaries).
 pub fn words(text: &str) -> Vec<String> {
+    let text = &*without_encoded_pieces(text);
     // Most text is already NFC; the quick check skips the costly composition pass.
     let normal: String = if is_nfc_quick(text.chars()) == IsNormalized::Yes {
         text.chars().flat_map(char::to_lowercase).collect()
@@ -16,9 +17,105 @@ pub fn words(text: &str) -> Vec<String> {
     };
     normal
         .unicode_words()
-        .filter(|w| !looks_personal(w))
+        .filter(|w| !looks_personal(w) && is_indexable(w))
         .map(str::to_string)
         .collect()
+}
+
+/// Longest word indexed, in characters. The longest Finnish words in real use are around 60
+/// letters; anything longer is pasted data, and keying or splitting it would only cost time.
+pub const MAX_WORD_CHARS: usize = 64;
+
+/// Shortest word checked for looking like encoded data (hashes, keys, identifiers).
+const ENCODED_MIN_CHARS: usize = 24;
+
+/// Letters in a row without a vowel beyond which a word is not language (`Geschichtsschreibung`
+/// has 8).
+const MAX_CONSONANT_RUN: usize = 10;
+
+/// Whether a lowercase word is worth indexing: not longer than [`MAX_WORD_CHARS`], and not
+/// hex/base64-like (a long word mixing letters and digits, or a long run of letters without a
+/// vowel). `search.js` (`indexable`) drops the same query words, so what the index leaves out
+/// never makes a query fail.
+pub fn is_indexable(word: &str) -> bool {
+    // Bytes bound characters from above, so most words need no counting.
+    if word.len() > MAX_WORD_CHARS && word.chars().count() > MAX_WORD_CHARS {
+        return false;
+    }
+    let (mut letters, mut digits, mut run) = (false, false, 0);
+    for b in word.bytes() {
+        if b.is_ascii_digit() {
+            digits = true;
+            run = 0;
+        } else if b.is_ascii_lowercase() {
+            letters = true;
+            run = if b"aeiouy".contains(&b) { 0 } else { run + 1 };
+            if run >= MAX_CONSONANT_RUN {
+                return false;
+            }
+        } else {
+            run = 0;
+        }
+    }
+    !(letters && digits && word.chars().count() >= ENCODED_MIN_CHARS)
+}
+
+/// The text with its encoded pieces ([`is_encoded_piece`]) taken out and the whitespace around
+/// them kept, as [`for_each_folded_word`] skips them.
+fn without_encoded_pieces(text: &str) -> Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let mut out: Option<String> = None;
+    let (mut copied, mut i) = (0, 0);
+    while i < bytes.len() {
+        if is_cut(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && !is_cut(bytes[i]) {
+            i += 1;
+        }
+        if is_encoded_piece(&bytes[start..i]) {
+            // Pieces start and end next to ASCII whitespace: character boundaries.
+            out.get_or_insert_with(String::new)
+                .push_str(&text[copied..start]);
+            copied = i;
+        }
+    }
+    match out {
+        Some(mut out) => {
+            out.push_str(&text[copied..]);
+            Cow::Owned(out)
+        }
+        None => Cow::Borrowed(text),
+    }
+}
+
+/// Shortest whitespace-free piece checked for being encoded data as a whole.
+const ENCODED_PIECE_BYTES: usize = 64;
+
+/// Whether a piece of text between whitespace is encoded binary data (base64 and the like): long,
+/// ASCII, and switching between lowercase, uppercase and digits far more often than any text
+/// or address does (random base64 switches at about 3 of 5 characters, a URL or CamelCase name
+/// at under 1 of 5). Its fragments between `+` and `/` would otherwise be indexed as words.
+fn is_encoded_piece(piece: &[u8]) -> bool {
+    if piece.len() < ENCODED_PIECE_BYTES || !piece.is_ascii() {
+        return false;
+    }
+    let class = |b: u8| match b {
+        b'a'..=b'z' => 1,
+        b'A'..=b'Z' => 2,
+        b'0'..=b'9' => 3,
+        _ => 0,
+    };
+    let switches = piece
+        .windows(2)
+        .filter(|w| {
+            let (a, b) = (class(w[0]), class(w[1]));
+            a != 0 && b != 0 && a != b
+        })
+        .count();
+    switches * 5 >= piece.len() * 2
 }
 
 /// Lowercased, folded words of a text, as the index stores them: folding the whole text once
@@ -37,7 +134,14 @@ pub fn folded_words(text: &str) -> Vec<String> {
 /// kind) is folded and split by a byte loop with the ASCII rules of `unicode_segmentation`;
 /// any other piece goes through NFC, folding and `unicode_words`, with the whitespace before it
 /// as context, so the words are those of the whole text done that way.
+///
+/// Words that are not [`is_indexable`] and pieces that are encoded data are left out.
 pub fn for_each_folded_word(text: &str, scratch: &mut String, mut f: impl FnMut(&str)) {
+    let mut f = |w: &str| {
+        if is_indexable(w) {
+            f(w);
+        }
+    };
     let bytes = text.as_bytes();
     scratch.clear();
     // Only ASCII is pushed to `buf`, and it is cleared before it goes back to `scratch`.
@@ -72,6 +176,9 @@ pub fn for_each_folded_word(text: &str, scratch: &mut String, mut f: impl FnMut(
                     i += 1;
                 }
             }
+        }
+        if is_encoded_piece(&bytes[start..i]) {
+            continue;
         }
         if simple {
             simple_words(&buf, &mut f);
@@ -341,7 +448,7 @@ mod tests {
         }
         folded
             .unicode_words()
-            .filter(|w| !looks_personal(w))
+            .filter(|w| !looks_personal(w) && is_indexable(w))
             .map(str::to_string)
             .collect()
     }
@@ -372,6 +479,62 @@ mod tests {
             " \u{308}abc \n\u{308}def x\u{308}y ”Örkki” – 3.14",
         ] {
             assert_eq!(folded_words(text), reference_words(text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn long_words_and_encoded_data_are_not_words() {
+        let long = "a".repeat(MAX_WORD_CHARS + 1);
+        let longest = "lentokonesuihkuturbiinimoottoriapumekaanikkoaliupseerioppilas";
+        let ok = "ä".repeat(MAX_WORD_CHARS);
+        let hex = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+        let base64 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9Qz0AEYBxVSTVZ\
+                      AAAAAElFTkSuQmCC";
+        let text = format!(
+            "Yhdistys {long} {longest} {ok} {hex} data:{base64} \
+             xkcdfghjklmnpq https://www.example.fi/Tapahtumat/2027/kesa-ohjelma?id=12345678&sivu=2 \
+             COVID-19 2027 ß"
+        );
+        let expected = [
+            "yhdistys",
+            longest,
+            &"a".repeat(MAX_WORD_CHARS),
+            "https",
+            "www.example.fi",
+            "tapahtumat",
+            "2027",
+            "kesa",
+            "ohjelma",
+            "id",
+            "12345678",
+            "sivu",
+            "2",
+            "covid",
+            "19",
+            "2027",
+            "ss",
+        ];
+        assert_eq!(folded_words(&text), expected);
+        // The other tokenizer leaves out the same words.
+        let plain: Vec<String> = words(&text).iter().map(|w| fold(w)).collect();
+        assert_eq!(plain, expected);
+        assert_eq!(words(&format!("a\n{base64}\tb {base64}")), ["a", "b"]);
+        for word in [
+            "järjestötoiminta",
+            "kaupunkistrategia",
+            "2027",
+            "k:lla",
+            "angstschweiß",
+        ] {
+            assert!(is_indexable(word), "{word}");
+        }
+        for word in [
+            long.as_str(),
+            hex,
+            "deadbeef0123456789abcdef",
+            "qwrtzpsdfgh",
+        ] {
+            assert!(!is_indexable(word), "{word}");
         }
     }
 

@@ -4,10 +4,8 @@
 
 use super::Snapshot;
 use super::error_page;
-use super::reload::{Reloader, SCRIPT};
-use std::io::Cursor;
+use super::reload::SCRIPT;
 use std::sync::Arc;
-use tiny_http::{Header, Method, Request, Response, StatusCode};
 
 /// Where `/__kumppani/…` lives below the site's base path.
 const INTERNAL: &str = "__kumppani/";
@@ -137,98 +135,129 @@ pub fn content_type(key: &str) -> &'static str {
     }
 }
 
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("valid header")
+/// What the handler needs of a request: its method and target, as sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    /// `GET`, `HEAD`, … (case-sensitive, as HTTP says).
+    pub method: String,
+    /// The request target (`/jarjestot/uutiset/?x=1`), not decoded.
+    pub target: String,
 }
 
-fn respond(request: Request, status: u16, content_type: &str, body: Arc<[u8]>, extra: &[Header]) {
-    let length = body.len();
+/// A whole response; the transport adds `Content-Length` and `Connection: close`, and leaves
+/// the body out for `HEAD`.
+#[derive(Debug, Clone)]
+pub struct Response {
+    /// Status code.
+    pub status: u16,
+    /// Header names and values, `Content-Type` first.
+    pub headers: Vec<(&'static str, String)>,
+    /// The body, shared with the snapshot when it is a file of the site.
+    pub body: Arc<[u8]>,
+}
+
+/// What to do with a request.
+#[derive(Debug, Clone)]
+pub enum Answer {
+    /// Send this response and close the connection.
+    Respond(Response),
+    /// Hand the connection to the live-reload broadcaster.
+    Events,
+}
+
+/// The reason phrase of a status code the server sends.
+pub fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        301 => "Moved Permanently",
+        400 => "Bad Request",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        408 => "Request Timeout",
+        414 => "URI Too Long",
+        431 => "Request Header Fields Too Large",
+        500 => "Internal Server Error",
+        503 => "Service Unavailable",
+        _ => "Unknown",
+    }
+}
+
+fn respond(
+    status: u16,
+    content_type: &str,
+    body: Arc<[u8]>,
+    extra: &[(&'static str, String)],
+) -> Answer {
     let mut headers = vec![
-        header("Content-Type", content_type),
+        ("Content-Type", content_type.to_string()),
         // The preview changes under the browser's feet: never reuse a cached copy.
-        header("Cache-Control", "no-store"),
-        header("X-Content-Type-Options", "nosniff"),
+        ("Cache-Control", "no-store".to_string()),
+        ("X-Content-Type-Options", "nosniff".to_string()),
     ];
     headers.extend_from_slice(extra);
-    let response = Response::new(
-        StatusCode(status),
+    Answer::Respond(Response {
+        status,
         headers,
-        Cursor::new(body),
-        Some(length),
-        None,
-    );
-    // A client that went away is not the server's problem.
-    let _ = request.respond(response);
+        body,
+    })
 }
 
-fn plain(request: Request, status: u16, text: &str, extra: &[Header]) {
+/// A plain-text response.
+pub fn plain(status: u16, text: &str, extra: &[(&'static str, String)]) -> Answer {
     respond(
-        request,
         status,
         "text/plain; charset=utf-8",
         Arc::from(text.as_bytes()),
         extra,
-    );
+    )
 }
 
 /// Answers one request from the current snapshot.
-pub(super) fn handle(request: Request, snapshot: Arc<Snapshot>, reloader: &Arc<Reloader>) {
-    if !matches!(request.method(), Method::Get | Method::Head) {
-        let allow = header("Allow", "GET, HEAD");
-        return plain(request, 405, "405 Method Not Allowed\n", &[allow]);
+pub(super) fn handle(request: &Request, snapshot: &Snapshot) -> Answer {
+    let method = request.method.as_str();
+    if !matches!(method, "GET" | "HEAD") {
+        let allow = ("Allow", "GET, HEAD".to_string());
+        return plain(405, "405 Method Not Allowed\n", &[allow]);
     }
-    let url = request.url().to_string();
-    let query = url.find('?').map_or("", |i| &url[i..]).to_string();
-    let files = snapshot.files.clone();
-    let target = resolve(&url, &snapshot.base_path, |k| {
-        files.as_ref().is_some_and(|f| f.contains_key(k))
+    let url = request.target.as_str();
+    let query = url.find('?').map_or("", |i| &url[i..]);
+    let files = snapshot.files.as_ref();
+    let target = resolve(url, &snapshot.base_path, |k| {
+        files.is_some_and(|f| f.contains_key(k))
     });
     match target {
-        Target::BadRequest => plain(request, 400, "400 Bad Request\n", &[]),
+        Target::BadRequest => plain(400, "400 Bad Request\n", &[]),
         Target::Redirect(to) => {
-            let location = header("Location", &format!("{to}{query}"));
-            plain(request, 301, "301 Moved Permanently\n", &[location]);
+            let location = ("Location", format!("{to}{query}"));
+            plain(301, "301 Moved Permanently\n", &[location])
         }
         Target::Internal(name) => match name.as_str() {
-            "livereload.js" => respond(
-                request,
-                200,
-                content_type(".js"),
-                Arc::from(SCRIPT.as_bytes()),
-                &[],
-            ),
-            "events" if request.method() == &Method::Get => {
-                let reloader = reloader.clone();
-                let out = request.into_writer();
-                // Each open tab gets its own thread, so the workers stay free for requests.
-                std::thread::spawn(move || reloader.stream(out));
-            }
-            _ => not_found(request, &snapshot),
+            "livereload.js" => respond(200, content_type(".js"), Arc::from(SCRIPT.as_bytes()), &[]),
+            // Open tabs are held by the broadcaster, so they never take a worker.
+            "events" if method == "GET" => Answer::Events,
+            _ => not_found(snapshot),
         },
-        Target::File(key) => {
-            let body = files.as_ref().and_then(|f| f.get(&key)).cloned();
-            match body {
-                Some(body) => serve_file(request, &snapshot, &key, 200, body),
-                None => not_found(request, &snapshot),
-            }
-        }
-        Target::NotFound => not_found(request, &snapshot),
+        Target::File(key) => match files.and_then(|f| f.get(&key)).cloned() {
+            Some(body) => serve_file(snapshot, &key, 200, body),
+            None => not_found(snapshot),
+        },
+        Target::NotFound => not_found(snapshot),
     }
 }
 
-fn serve_file(request: Request, snapshot: &Snapshot, key: &str, status: u16, body: Arc<[u8]>) {
+fn serve_file(snapshot: &Snapshot, key: &str, status: u16, body: Arc<[u8]>) -> Answer {
     let kind = content_type(key);
     match &snapshot.error {
         Some(overlay) if kind.starts_with("text/html") => {
             let html = error_page::inject(&body, overlay);
-            respond(request, status, kind, html.into(), &[]);
+            respond(status, kind, html.into(), &[])
         }
-        _ => respond(request, status, kind, body, &[]),
+        _ => respond(status, kind, body, &[]),
     }
 }
 
 /// The site's own 404 page with status 404; with no good build yet, the error page.
-fn not_found(request: Request, snapshot: &Snapshot) {
+fn not_found(snapshot: &Snapshot) -> Answer {
     let page = snapshot
         .files
         .as_ref()
@@ -236,14 +265,13 @@ fn not_found(request: Request, snapshot: &Snapshot) {
         .cloned();
     match (page, &snapshot.error_page) {
         (_, Some(error_page)) => respond(
-            request,
             500,
             content_type(".html"),
             Arc::from(error_page.as_bytes()),
             &[],
         ),
-        (Some(page), None) => serve_file(request, snapshot, "404.html", 404, page),
-        (None, None) => plain(request, 404, "404 Not Found\n", &[]),
+        (Some(page), None) => serve_file(snapshot, "404.html", 404, page),
+        (None, None) => plain(404, "404 Not Found\n", &[]),
     }
 }
 

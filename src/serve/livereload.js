@@ -17,11 +17,25 @@
     sessionStorage.setItem(key, String(window.scrollY));
     location.reload();
   };
-  var source = new EventSource(eventsUrl);
-  // `hello` comes on every (re)connection with the build id: a different id means a rebuild
-  // (or a restarted server) happened while the connection was down.
-  source.addEventListener("hello", function (e) {
-    if (firstBuild === null) { firstBuild = e.data; } else if (e.data !== firstBuild) { reload(); }
-  });
-  source.addEventListener("reload", reload);
+  var delay = 1000;
+  var connect = function () {
+    var source = new EventSource(eventsUrl);
+    // `hello` comes on every (re)connection with the build id: a different id means a rebuild
+    // (or a restarted server) happened while the connection was down.
+    source.addEventListener("hello", function (e) {
+      delay = 1000;
+      if (firstBuild === null) { firstBuild = e.data; } else if (e.data !== firstBuild) { reload(); }
+    });
+    source.addEventListener("reload", reload);
+    // A dropped stream is reconnected by EventSource itself, but a refused one (503 when too
+    // many tabs are open) is given up: try again after a delay, longer each time.
+    source.addEventListener("error", function () {
+      if (source.readyState === EventSource.CLOSED) {
+        source.close();
+        window.setTimeout(connect, delay);
+        delay = Math.min(delay * 2, 30000);
+      }
+    });
+  };
+  connect();
 })();

@@ -7,15 +7,17 @@
 //! Markdown changed), and open pages reload through Server-Sent Events. A failed rebuild keeps
 //! the last good site and lays the error over every page until the next good build.
 //!
-//! Threads: tiny_http reads connections on its own threads; a fixed pool of workers answers
-//! requests from the in-memory snapshot; each live-reload stream gets a thread of its own so
-//! open tabs never take workers; one builder thread watches and rebuilds.
+//! Threads: one accepts connections into a bounded queue, a fixed pool of workers reads each
+//! request and answers it from the in-memory snapshot ([`transport`] bounds what a client can
+//! make it spend), one broadcaster holds every live-reload stream so open tabs never take
+//! workers or threads, and one builder thread watches and rebuilds.
 
 mod error_page;
 pub mod http;
 pub mod plan;
 pub mod rebuild;
 mod reload;
+mod transport;
 pub mod watch;
 
 use crate::diagnostics::{Diagnostic, Error, Result};
@@ -29,7 +31,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 /// Request workers. Requests are answered from memory, so a few threads keep up with many
-/// connections; tiny_http queues the rest.
+/// connections; a bounded queue holds the rest.
 const WORKERS: usize = 8;
 
 /// How many ports after a busy one are tried when `next_free_port` is set.
@@ -110,7 +112,6 @@ pub struct Server {
     addr: SocketAddr,
     requested_port: u16,
     shared: Arc<Shared>,
-    http: Arc<tiny_http::Server>,
     threads: Vec<JoinHandle<()>>,
 }
 
@@ -171,7 +172,7 @@ impl Server {
     fn stop(&mut self) {
         self.shared.stop.store(true, Ordering::SeqCst);
         self.shared.reloader.close();
-        self.http.unblock();
+        transport::wake(wake_addr(self.addr));
         for thread in self.threads.drain(..) {
             let _ = thread.join();
         }
@@ -186,12 +187,17 @@ impl Drop for Server {
 
 /// `http://ip:port`, with a loopback address when listening on all interfaces.
 fn origin(addr: SocketAddr) -> String {
+    format!("http://{}", wake_addr(addr))
+}
+
+/// An address this machine reaches the server on: loopback for an unspecified address.
+fn wake_addr(addr: SocketAddr) -> SocketAddr {
     let ip = match addr.ip() {
         IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
         IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
         ip => ip,
     };
-    format!("http://{}", SocketAddr::new(ip, addr.port()))
+    SocketAddr::new(ip, addr.port())
 }
 
 fn bind(options: &ServeOptions) -> Result<TcpListener> {
@@ -250,9 +256,6 @@ pub fn start(options: ServeOptions) -> Result<Server> {
     let addr = listener
         .local_addr()
         .map_err(|e| Diagnostic::io(&root, "read the server address", &e))?;
-    let http = tiny_http::Server::from_listener(listener, None)
-        .map_err(|e| Diagnostic::usage(format!("could not start the server: {e}")))?;
-    let http = Arc::new(http);
     // Watch before the first build, so a save during it is not missed.
     let mut watch = watch::Watch::new(&root).map_err(|e| {
         Diagnostic::usage(format!(
@@ -279,12 +282,7 @@ pub fn start(options: ServeOptions) -> Result<Server> {
         files: Default::default(),
     };
     rebuild(&mut rebuilder, &first, &root, &shared, log.as_ref());
-    let mut threads = Vec::new();
-    for _ in 0..WORKERS {
-        let shared = shared.clone();
-        let http = http.clone();
-        threads.push(std::thread::spawn(move || serve_requests(&http, &shared)));
-    }
+    let mut threads = transport::start(listener, &shared, WORKERS);
     let builder_shared = shared.clone();
     threads.push(std::thread::spawn(move || {
         while let Some(next) = watch.next(&builder_shared.stop, &wake) {
@@ -304,18 +302,8 @@ pub fn start(options: ServeOptions) -> Result<Server> {
         addr,
         requested_port: options.port,
         shared,
-        http,
         threads,
     })
-}
-
-fn serve_requests(http: &tiny_http::Server, shared: &Shared) {
-    while !shared.stop.load(Ordering::SeqCst) {
-        if let Ok(Some(request)) = http.recv_timeout(Duration::from_millis(100)) {
-            let snapshot = shared.snapshot.read().expect("snapshot lock").clone();
-            http::handle(request, snapshot, &shared.reloader);
-        }
-    }
 }
 
 /// Serves a refreshed search index: the files change, an error shown stays, and browsers are

@@ -19,7 +19,16 @@ const WORD = /[\p{L}\p{N}\p{M}_]+(?:[.'’:][\p{L}\p{N}\p{M}_]+)*/gu;
 
 /** Lowercased NFC words of a text (an approximation of UAX #29 that is exact for Finnish). */
 export function words(text) {
-  return text.normalize('NFC').toLowerCase().match(WORD) ?? [];
+  return (text.normalize('NFC').toLowerCase().match(WORD) ?? []).filter(indexable);
+}
+
+/** Words the index leaves out (`is_indexable` in src/search/tokenize.rs): over 64 characters,
+ * 24 or more mixing letters and digits, or 10 letters in a row without a vowel. */
+export function indexable(word) {
+  const f = fold(word);
+  if ([...f].length > 64) return false;
+  if (/[b-df-hj-np-tv-xz]{10}/.test(f)) return false;
+  return !([...f].length >= 24 && /[a-z]/.test(f) && /[0-9]/.test(f));
 }
 
 // ---- Snowball Finnish, on folded text (so only a-z vowels matter) ----
