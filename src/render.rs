@@ -62,6 +62,20 @@ struct SiteData {
     crumbs: Vec<OnceLock<Value>>,
     /// Each section's link as its pages' `page.section`, made on first use.
     section_links: Vec<OnceLock<Value>>,
+    /// Each page's `taxonomies` as its summary shows them, made on first use: every term page
+    /// lists its pages with all their terms, so making them per summary took time in the
+    /// number of terms times the terms per page (20,000 tags on 20 pages: 20 s).
+    page_terms: Vec<OnceLock<Value>>,
+    /// The configured taxonomies' terms, made on first use (see [`TermLinks`]).
+    term_links: OnceLock<Vec<TermLinks>>,
+}
+
+/// A taxonomy's terms by slug, each term's link value made once and shared by every page that
+/// writes the term as its name is spelled: stored per page, they cost ~350 bytes a mention.
+struct TermLinks {
+    name: String,
+    by_slug: HashMap<String, usize>,
+    links: Vec<OnceLock<Value>>,
 }
 
 /// Reads the theme's translation file for a language.
@@ -178,12 +192,15 @@ impl Renderer {
     pub fn render_page(&self, site: &Site, index: usize) -> Result<String> {
         let page = &site.pages[index];
         let mut ctx = self.base_context(site, &page.path, Some(page.section));
-        let section = if std::ptr::eq(site, &*self.data.site) {
-            self.data.section_link(page.section)
+        let (section, summary) = if std::ptr::eq(site, &*self.data.site) {
+            (
+                self.data.section_link(page.section),
+                self.data.summary(index),
+            )
         } else {
-            section_link(site, page.section)
+            (section_link(site, page.section), page_summary(site, index))
         };
-        ctx.insert("page", &page_value(site, index, section));
+        ctx.insert("page", &page_value(site, index, summary, section));
         let template = page
             .meta
             .template
@@ -231,7 +248,7 @@ impl Renderer {
     pub fn with_pages(&self, value: &Json, pages: &[usize]) -> Value {
         Value::from_serializable(&WithPages {
             value,
-            pages: page_summaries(&self.data.site, pages),
+            pages: self.data.summaries(pages),
         })
     }
 }
@@ -324,7 +341,8 @@ struct PageSummary<'a> {
     word_count: usize,
     reading_time: usize,
     weight: Option<i64>,
-    taxonomies: BTreeMap<&'a str, Vec<TermLink<'a>>>,
+    /// Made once per page (see [`SiteData::page_terms`]); tera copies it as is.
+    taxonomies: Value,
     extra: &'a serde_json::Map<String, Json>,
     relative_path: &'a str,
 }
@@ -337,25 +355,42 @@ struct TermLink<'a> {
     url: String,
 }
 
-/// The summary of page `index`.
-fn page_summary(site: &Site, index: usize) -> PageSummary<'_> {
-    let page = &site.pages[index];
-    let taxonomies = page
+/// The link value of term `value` of taxonomy `name`.
+fn term_link(site: &Site, name: &str, value: &str) -> Value {
+    let slug = crate::text::slugify(value);
+    let url = site.url(&format!("{name}/{slug}/"));
+    Value::from_serializable(&TermLink {
+        name: value,
+        slug,
+        url,
+    })
+}
+
+/// The terms of page `index` by taxonomy, each made with `link(taxonomy, value)`.
+fn page_terms(site: &Site, index: usize, link: impl Fn(&str, &str) -> Value) -> Value {
+    let terms: BTreeMap<&str, Vec<Value>> = site.pages[index]
         .meta
         .taxonomies
         .iter()
         .map(|(name, values)| {
-            let terms = values
-                .iter()
-                .map(|v| {
-                    let slug = crate::text::slugify(v);
-                    let url = site.url(&format!("{name}/{slug}/"));
-                    TermLink { name: v, slug, url }
-                })
-                .collect();
-            (name.as_str(), terms)
+            (
+                name.as_str(),
+                values.iter().map(|v| link(name, v)).collect(),
+            )
         })
         .collect();
+    Value::from_serializable(&terms)
+}
+
+/// The summary of page `index`, its terms made afresh (a site the renderer does not hold).
+fn page_summary(site: &Site, index: usize) -> PageSummary<'_> {
+    let terms = page_terms(site, index, |name, value| term_link(site, name, value));
+    summary_with_terms(site, index, terms)
+}
+
+/// The summary of page `index` with its `taxonomies` value.
+fn summary_with_terms(site: &Site, index: usize, taxonomies: Value) -> PageSummary<'_> {
+    let page = &site.pages[index];
     PageSummary {
         title: &page.title,
         description: page.meta.description.as_deref(),
@@ -373,11 +408,6 @@ fn page_summary(site: &Site, index: usize) -> PageSummary<'_> {
         extra: &page.meta.extra,
         relative_path: &page.file.relative,
     }
-}
-
-/// Summaries of a list of pages.
-fn page_summaries<'a>(site: &'a Site, list: &[usize]) -> Vec<PageSummary<'a>> {
-    list.iter().map(|&p| page_summary(site, p)).collect()
 }
 
 /// A page as its own template sees it: the summary and its body, table of contents, section,
@@ -425,12 +455,17 @@ fn link(site: &Site, title: &str, path: &str) -> Json {
     serde_json::to_value(Link::new(site, title, path)).expect("a link serializes")
 }
 
-fn page_value(site: &Site, index: usize, section: Value) -> PageValue<'_> {
+fn page_value<'a>(
+    site: &'a Site,
+    index: usize,
+    summary: PageSummary<'a>,
+    section: Value,
+) -> PageValue<'a> {
     let page = &site.pages[index];
     let neighbour =
         |i: Option<usize>| i.map(|i| Link::new(site, &site.pages[i].title, &site.pages[i].path));
     PageValue {
-        summary: page_summary(site, index),
+        summary,
         content: &page.content.html,
         toc: &page.content.toc,
         section,
@@ -547,6 +582,8 @@ impl SiteData {
             nav_active: nav.iter().map(|_| OnceLock::new()).collect(),
             crumbs: (0..site.sections.len()).map(|_| OnceLock::new()).collect(),
             section_links: (0..site.sections.len()).map(|_| OnceLock::new()).collect(),
+            page_terms: (0..site.pages.len()).map(|_| OnceLock::new()).collect(),
+            term_links: OnceLock::new(),
             looked_up: (0..site.sections.len()).map(|_| OnceLock::new()).collect(),
             sections: (0..site.sections.len()).map(|_| OnceLock::new()).collect(),
             site,
@@ -576,8 +613,54 @@ impl SiteData {
         let value = self.sections[index].get_or_init(|| section_json(&self.site, index));
         Value::from_serializable(&WithPages {
             value,
-            pages: page_summaries(&self.site, &self.site.sections[index].pages),
+            pages: self.summaries(&self.site.sections[index].pages),
         })
+    }
+
+    /// The summary of page `index`, with its terms made once.
+    fn summary(&self, index: usize) -> PageSummary<'_> {
+        let terms = self.page_terms[index]
+            .get_or_init(|| {
+                page_terms(&self.site, index, |name, value| self.term_link(name, value))
+            })
+            .clone();
+        summary_with_terms(&self.site, index, terms)
+    }
+
+    /// Summaries of a list of pages.
+    fn summaries(&self, list: &[usize]) -> Vec<PageSummary<'_>> {
+        list.iter().map(|&p| self.summary(p)).collect()
+    }
+
+    /// The link value of term `value` of taxonomy `name`: the shared one when the page spells
+    /// the term as its name is, else one of its own.
+    fn term_link(&self, name: &str, value: &str) -> Value {
+        let taxonomies = self.term_links.get_or_init(|| {
+            self.site
+                .taxonomies
+                .iter()
+                .map(|t| TermLinks {
+                    name: t.name.clone(),
+                    by_slug: t
+                        .terms
+                        .iter()
+                        .enumerate()
+                        .map(|(k, term)| (term.slug.clone(), k))
+                        .collect(),
+                    links: t.terms.iter().map(|_| OnceLock::new()).collect(),
+                })
+                .collect()
+        });
+        let Some((t, links)) = taxonomies.iter().enumerate().find(|(_, l)| l.name == name) else {
+            return term_link(&self.site, name, value);
+        };
+        let slug = crate::text::slugify(value);
+        match links.by_slug.get(&slug) {
+            Some(&k) if self.site.taxonomies[t].terms[k].name == value => links.links[k]
+                .get_or_init(|| term_link(&self.site, name, value))
+                .clone(),
+            _ => term_link(&self.site, name, value),
+        }
     }
 
     /// The URL (or absolute URL) of a page or section.
@@ -631,7 +714,7 @@ fn register(tera: &mut Tera, data: Arc<SiteData>, translations: Translations, cs
     tera.register_function("get_page", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
         let path: String = kwargs.must_get("path")?;
         match d.site.get(&path) {
-            Some(Item::Page(i)) => Ok(Value::from_serializable(&page_summary(&d.site, i))),
+            Some(Item::Page(i)) => Ok(Value::from_serializable(&d.summary(i))),
             _ => Err(tera::Error::message(format!("get_page: no page `{path}` (give the path under content/, e.g. uutiset/avaus.md)"))),
         }
     });

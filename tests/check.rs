@@ -517,3 +517,95 @@ fn external_results_are_cached_for_the_next_run() {
     assert!(offline["summary"]["external_links"].is_null());
     assert!(external_findings(&offline).is_empty());
 }
+
+/// Every path (files and folders) under `dir`, relative to it.
+fn tree(dir: &Path) -> BTreeSet<PathBuf> {
+    fn walk(dir: &Path, base: &Path, into: &mut BTreeSet<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            into.insert(path.strip_prefix(base).unwrap().to_path_buf());
+            if path.is_dir() {
+                walk(&path, base, into);
+            }
+        }
+    }
+    let mut all = BTreeSet::new();
+    walk(dir, dir, &mut all);
+    all
+}
+
+/// Runs `kumppani check --format json` in `cwd` (no `--root`: the site is the working folder)
+/// with every temp dir variable pointing at `tmp`.
+fn check_in(cwd: &Path, tmp: &Path) -> (i32, Value) {
+    let out = Command::new(env!("CARGO_BIN_EXE_kumppani"))
+        .args(["check", "--format", "json"])
+        .current_dir(cwd)
+        .env("KUMPPANI_TODAY", TODAY)
+        .env("TMPDIR", tmp)
+        .env("TMP", tmp)
+        .env("TEMP", tmp)
+        .output()
+        .expect("run kumppani");
+    let stdout = String::from_utf8(out.stdout).expect("utf-8 output");
+    (
+        out.status.code().expect("exit code"),
+        serde_json::from_str(&stdout)
+            .unwrap_or_else(|e| panic!("{e}: {stdout}\n{}", String::from_utf8_lossy(&out.stderr))),
+    )
+}
+
+#[test]
+fn check_renders_in_memory_and_writes_no_file_anywhere() {
+    let outer = tempfile::tempdir().unwrap();
+    let site = outer.path().join("sivusto");
+    let tmp = outer.path().join("tmp");
+    std::fs::create_dir_all(&site).unwrap();
+    std::fs::create_dir_all(&tmp).unwrap();
+    copy_dir(&fixture("check-problems"), &site);
+    // A static file and a content asset the crawl must see, next to a link that stays broken.
+    std::fs::create_dir_all(site.join("static/liitteet")).unwrap();
+    std::fs::write(site.join("static/liitteet/ohje.pdf"), b"%PDF-1.4").unwrap();
+    std::fs::write(site.join("content/ohjeet/kartta.pdf"), b"%PDF-1.4").unwrap();
+    let page = site.join("content/ohjeet/linkit.md");
+    let mut text = std::fs::read_to_string(&page).unwrap();
+    text.push_str(
+        "\nTämä [liite on olemassa](/liitteet/ohje.pdf), samoin [kartta](/ohjeet/kartta.pdf).\n\n\
+         Tämä [liite puuttuu](/liitteet/puuttuu.pdf).\n",
+    );
+    std::fs::write(&page, text).unwrap();
+    let before = tree(outer.path());
+
+    let (code, doc) = check_in(&site, &tmp);
+    assert_eq!(code, 1, "errors found: {doc:#}");
+    assert_eq!(tree(outer.path()), before, "check wrote or removed files");
+    assert!(tree(&tmp).is_empty(), "check used the temp dir");
+    // The crawl still finds what it found when it read a rendered folder.
+    let broken: Vec<&str> = findings(&doc)
+        .iter()
+        .filter(|f| f["code"] == "broken-link" && f["file"] == "content/ohjeet/linkit.md")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        broken.iter().any(|m| m.contains("`/ei-ole-olemassa/`")),
+        "{doc:#}"
+    );
+    assert!(
+        broken.iter().any(|m| m.contains("`/liitteet/puuttuu.pdf`")),
+        "{doc:#}"
+    );
+    assert!(
+        !broken
+            .iter()
+            .any(|m| m.contains("ohje.pdf") || m.contains("kartta.pdf")),
+        "static files and content assets are part of the site: {doc:#}"
+    );
+    find(&doc, "broken-image", "content/ohjeet/otsikot.md");
+    find(&doc, "orphan-page", "content/orpo.md");
+
+    // A temp dir that cannot hold a folder makes no difference: nothing goes there.
+    let not_a_folder = outer.path().join("tiedosto");
+    std::fs::write(&not_a_folder, "").unwrap();
+    let (again, same) = check_in(&site, &not_a_folder);
+    assert_eq!(again, 1);
+    assert_eq!(findings(&same), findings(&doc));
+}

@@ -5,12 +5,14 @@
 
 use crate::content::{Item, Site, SourceFile};
 use crate::diagnostics::Diagnostic;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
-use std::path::Path;
+use std::ops::Bound;
 
-/// Orphan pages and broken root-relative or relative links of the site rendered into `out`.
-pub fn check(site: &Site, out: &Path) -> Vec<Diagnostic> {
-    let crawl = crawl(site, out);
+/// Orphan pages and broken root-relative or relative links of the site rendered into `files`
+/// (site-relative path → bytes, as [`crate::output::Writer::into_files`] hands them over).
+pub fn check(site: &Site, files: &BTreeMap<String, Vec<u8>>) -> Vec<Diagnostic> {
+    let crawl = crawl(site, &Output::new(files));
     let mut findings = orphans(site, &crawl.reached);
     findings.extend(broken_links(site, &crawl.broken));
     findings
@@ -25,21 +27,62 @@ struct Crawl {
     broken: BTreeMap<(String, bool), Vec<String>>,
 }
 
-fn crawl(site: &Site, out: &Path) -> Crawl {
+/// The rendered files looked up the way the file system would find them had they been written
+/// to a folder: `a//b` and `a/./b` name the same file, and a folder exists when a file is in it.
+struct Output<'a> {
+    files: BTreeMap<Cow<'a, str>, &'a [u8]>,
+}
+
+impl<'a> Output<'a> {
+    fn new(files: &'a BTreeMap<String, Vec<u8>>) -> Output<'a> {
+        let files = files
+            .iter()
+            .map(|(rel, bytes)| {
+                let clean = normalize(rel);
+                let key = if clean == *rel {
+                    Cow::Borrowed(rel.as_str())
+                } else {
+                    Cow::Owned(clean)
+                };
+                (key, bytes.as_slice())
+            })
+            .collect();
+        Output { files }
+    }
+
+    fn is_file(&self, rel: &str) -> bool {
+        self.files.contains_key(rel)
+    }
+
+    fn is_dir(&self, rel: &str) -> bool {
+        let prefix = format!("{}/", rel.trim_end_matches('/'));
+        self.files
+            .range::<str, _>((Bound::Included(prefix.as_str()), Bound::Unbounded))
+            .next()
+            .is_some_and(|(k, _)| k.starts_with(&prefix))
+    }
+
+    /// The file as text; `None` when missing or not UTF-8.
+    fn text(&self, rel: &str) -> Option<&'a str> {
+        std::str::from_utf8(self.files.get(rel)?).ok()
+    }
+}
+
+fn crawl(site: &Site, out: &Output) -> Crawl {
     let base_path = site.config.base_path().to_string();
     let mut result = Crawl::default();
     let mut queue = VecDeque::from([String::new()]);
     result.reached.insert(String::new());
     while let Some(page) = queue.pop_front() {
-        let Ok(html) = std::fs::read_to_string(out.join(format!("{page}index.html"))) else {
+        let Some(html) = out.text(&format!("{page}index.html")) else {
             continue;
         };
-        for link in links(&html) {
+        for link in links(html) {
             let Some(target) = site_path(site, &base_path, &page, &link.url) else {
                 continue;
             };
             let file = output_file(out, &target);
-            if !out.join(&file).is_file() {
+            if !out.is_file(&file) {
                 let image = link.image;
                 result
                     .broken
@@ -59,11 +102,11 @@ fn crawl(site: &Site, out: &Path) -> Crawl {
     result
 }
 
-/// The path under the output folder of a site URL path (`uutiset/` → `uutiset/index.html`).
-fn output_file(out: &Path, target: &str) -> String {
+/// The path in the output of a site URL path (`uutiset/` → `uutiset/index.html`).
+fn output_file(out: &Output, target: &str) -> String {
     if target.is_empty() || target.ends_with('/') {
         format!("{target}index.html")
-    } else if out.join(target).is_dir() {
+    } else if out.is_dir(target) {
         format!("{target}/index.html")
     } else {
         target.to_string()
@@ -382,6 +425,26 @@ mod tests {
                 ("/f/", false, false)
             ]
         );
+    }
+
+    #[test]
+    fn memory_output_finds_files_and_folders_as_a_folder_would() {
+        let files: BTreeMap<String, Vec<u8>> = [
+            ("index.html", "<a href=\"/x/\">"),
+            ("uutiset/index.html", ""),
+            ("a//b/./kuva.png", ""),
+            ("uutiset-vanhat.html", ""),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.as_bytes().to_vec()))
+        .collect();
+        let out = Output::new(&files);
+        assert_eq!(out.text("index.html"), Some("<a href=\"/x/\">"));
+        assert!(out.is_file("a/b/kuva.png"));
+        assert!(out.is_dir("a") && out.is_dir("a/b") && out.is_dir("uutiset"));
+        assert!(!out.is_dir("uutiset-vanhat.html") && !out.is_dir("uutis"));
+        assert_eq!(output_file(&out, "uutiset"), "uutiset/index.html");
+        assert_eq!(output_file(&out, "a/b/kuva.png"), "a/b/kuva.png");
     }
 
     #[test]

@@ -3,8 +3,8 @@
 //!
 //! The steps, in order: read config; load content *collecting* every loader error instead of
 //! stopping at the first file ([`crate::content::load_collecting`]); check the loaded model
-//! (descriptions, titles, images, headings, dates: [`content`] and [`freshness`]); render into a
-//! throwaway folder and crawl the HTML from the home page ([`crawl`]) for orphan pages and broken
+//! (descriptions, titles, images, headings, dates: [`content`] and [`freshness`]); render into
+//! memory and crawl the HTML from the home page ([`crawl`]) for orphan pages and broken
 //! root-relative links; optionally check external links over the network ([`external`]).
 
 pub mod content;
@@ -17,6 +17,7 @@ use crate::config::Config;
 use crate::content::{FrontMatter, LoadOptions, Site, SourceFile};
 use crate::diagnostics::{Diagnostic, Kind, Severity, sort};
 use crate::markdown::Rendered;
+use crate::output::{Selection, Writer};
 use chrono::NaiveDate;
 use std::path::PathBuf;
 
@@ -109,40 +110,17 @@ pub fn run(options: &CheckOptions) -> Report {
     report
 }
 
-/// Renders into a private temporary folder (removed afterwards) and crawls the result.
+/// Renders into memory and crawls the result: checking writes no file anywhere, so a slug that
+/// would escape the output folder cannot touch the disk either.
 fn render_and_crawl(site: &Site) -> Vec<Diagnostic> {
     // The renderer shares the model with template functions; checking is rare, a copy will do.
     let site = std::sync::Arc::new(site.clone());
-    let dir = match TempDir::new() {
-        Ok(d) => d,
-        Err(d) => return vec![d],
-    };
+    let writer = Writer::in_memory();
     let mut timings = crate::Timings::default();
-    match crate::render_site(&site, &dir.0, false, &mut timings) {
-        Ok(()) => crawl::check(&site, &dir.0),
+    match crate::render_into(&site, &writer, false, &Selection::All, &mut timings) {
+        Ok(()) => crawl::check(&site, &writer.into_files()),
         // Without the full output a crawl would call every page an orphan: report only this.
         Err(e) => e.diagnostics,
-    }
-}
-
-/// A folder under the system temp dir that is deleted when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> Result<TempDir, Diagnostic> {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        let path =
-            std::env::temp_dir().join(format!("kumppani-check-{}-{nanos}", std::process::id()));
-        std::fs::create_dir_all(&path).map_err(|e| Diagnostic::io(&path, "create folder", &e))?;
-        Ok(TempDir(path))
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 
