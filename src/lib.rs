@@ -20,6 +20,7 @@ pub mod output;
 pub mod render;
 pub mod search;
 pub mod serve;
+pub mod site_path;
 pub mod text;
 pub mod theme;
 pub mod toml_schema;
