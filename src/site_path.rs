@@ -63,7 +63,7 @@ impl fmt::Display for PathError {
 /// character, no `:`, at most [`MAX_SEGMENT_BYTES`] bytes.
 pub fn check_segment(segment: &str) -> Result<(), PathError> {
     match segment {
-        "" => return Err(PathError::EmptySegment),
+        "" => return Err(PathError::Empty),
         "." => return Err(PathError::Dot(".")),
         ".." => return Err(PathError::Dot("..")),
         _ => {}
@@ -99,6 +99,9 @@ pub fn check_file(path: &str) -> Result<(), PathError> {
     }
     if path.starts_with('/') || path.starts_with('\\') {
         return Err(PathError::Absolute);
+    }
+    if path.split('/').any(str::is_empty) {
+        return Err(PathError::EmptySegment);
     }
     path.split('/').try_for_each(check_segment)
 }
@@ -158,7 +161,7 @@ mod tests {
     #[test]
     fn segments_are_refused_for_each_rule() {
         let cases: &[(&str, PathError)] = &[
-            ("", PathError::EmptySegment),
+            ("", PathError::Empty),
             (".", PathError::Dot(".")),
             ("..", PathError::Dot("..")),
             ("a/b", PathError::Separator('/')),
