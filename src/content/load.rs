@@ -230,9 +230,7 @@ fn check_urls(site: &mut Site, problems: &mut Vec<Diagnostic>) {
             .map(|(o, _)| o.clone())
             .or_else(|| generated.get(&out).cloned())
         {
-            let at = config_source
-                .find(&format!("\"{name}\""))
-                .map_or(0, |i| i + 1);
+            let at = config_source.find(&format!("\"{name}\"")).unwrap_or(0);
             problems.push(
                 duplicate(&format!("{name}/"), &other)
                     .with_file("config.toml")
