@@ -235,6 +235,65 @@ mod tests {
         assert!(alias_file("/a/\0/", "/").is_err());
     }
 
+    #[test]
+    fn writers_refuse_unsafe_paths_in_folder_and_memory() {
+        use crate::output::Writer;
+        let parent = tempfile::tempdir().unwrap();
+        let out = parent.path().join("out");
+        std::fs::create_dir(&out).unwrap();
+        let folder = Writer::new(&out);
+        let memory = Writer::in_memory();
+        for bad in [
+            "",
+            "/index.html",
+            "../x.html",
+            "a/../../x",
+            "a//index.html",
+            "C:/x",
+            "a\0b",
+        ] {
+            for writer in [&folder, &memory] {
+                let err = writer.write(bad, b"x").unwrap_err();
+                assert_eq!(err.code, "unsafe-path", "{bad:?}");
+                assert!(
+                    writer.copy(Path::new("/etc/hostname"), bad).is_err(),
+                    "{bad:?}"
+                );
+            }
+        }
+        let names: Vec<_> = std::fs::read_dir(parent.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["out"]);
+        assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0);
+        assert!(memory.into_files().is_empty());
+    }
+
+    #[test]
+    fn a_redirect_never_replaces_a_written_file() {
+        use crate::output::Writer;
+        let dir = tempfile::tempdir().unwrap();
+        let folder = Writer::new(dir.path());
+        let memory = Writer::in_memory();
+        for writer in [&folder, &memory] {
+            writer.write("haku/index.html", b"search").unwrap();
+            assert_eq!(
+                writer
+                    .write_new("haku/index.html", b"redirect")
+                    .unwrap_err()
+                    .code,
+                "unsafe-path"
+            );
+            writer.write_new("vanha/index.html", b"redirect").unwrap();
+        }
+        assert_eq!(
+            std::fs::read(dir.path().join("haku/index.html")).unwrap(),
+            b"search"
+        );
+        assert_eq!(memory.into_files()["haku/index.html"], b"search");
+    }
+
     fn segment_text() -> impl Strategy<Value = String> {
         // Plenty of separators, dots and control characters among ordinary letters.
         proptest::collection::vec(
