@@ -510,7 +510,7 @@ fn aliases_may_not_leave_the_site_or_repeat() {
                 "content/toinen.md",
                 3,
                 12,
-                "two files would be published at /vanha/index.html: this one and the alias at content/tietoa.md:3:35",
+                "two files would be published at /vanha/: this one and the alias at content/tietoa.md:3:35",
             ),
         ],
     );

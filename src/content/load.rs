@@ -334,10 +334,13 @@ fn check_urls(site: &mut Site, problems: &mut Vec<Diagnostic>) {
                 ))
             } else if let Some(other) = aliases.get(&out) {
                 Some(
-                    duplicate(&out, &format!("the alias at {other}"))
-                        .with_file(&file.display)
-                        .at_offset(&file.source, at)
-                        .with_hint("keep the alias in one file only"),
+                    duplicate(
+                        out.strip_suffix("index.html").unwrap_or(&out),
+                        &format!("the alias at {other}"),
+                    )
+                    .with_file(&file.display)
+                    .at_offset(&file.source, at)
+                    .with_hint("keep the alias in one file only"),
                 )
             } else {
                 aliases.insert(out, located(file, at));
