@@ -363,6 +363,9 @@ fn check_urls(site: &mut Site, problems: &mut Vec<Diagnostic>) {
 
 type Walked = (Vec<(PathBuf, String)>, Vec<Asset>, Vec<Diagnostic>);
 
+/// Files found under a folder (absolute path, path under content/) and the names refused.
+type Listed = (Vec<(PathBuf, String)>, Vec<Diagnostic>);
+
 fn walk(content_dir: &Path) -> Result<Walked> {
     let mut markdown = Vec::new();
     let mut assets = Vec::new();
@@ -385,7 +388,7 @@ fn walk(content_dir: &Path) -> Result<Walked> {
 /// parallel: one thread listing a large site's folders was a visible part of loading it.
 /// A name that is not UTF-8 cannot become an address: it is reported and left out (with
 /// everything under it) rather than published under a mangled name.
-fn walk_dir(dir: &Path, rel: &str) -> Result<(Vec<(PathBuf, String)>, Vec<Diagnostic>)> {
+fn walk_dir(dir: &Path, rel: &str) -> Result<Listed> {
     let unreadable =
         |err: std::io::Error| Diagnostic::usage(format!("could not read {}: {err}", dir.display()));
     let mut entries = Vec::new();
@@ -420,7 +423,7 @@ fn walk_dir(dir: &Path, rel: &str) -> Result<(Vec<(PathBuf, String)>, Vec<Diagno
         }
     }
     entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let subfolders: Vec<Option<(Vec<(PathBuf, String)>, Vec<Diagnostic>)>> = entries
+    let subfolders: Vec<Option<Listed>> = entries
         .par_iter()
         .map(|(name, is_dir)| {
             is_dir
