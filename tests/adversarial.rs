@@ -603,3 +603,52 @@ fn every_bad_slug_of_a_site_is_reported_in_one_run() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("4 errors found"), "{stderr}");
 }
+
+#[test]
+fn a_folder_without_a_section_needs_letters_in_its_name() {
+    let sandbox = Sandbox::new();
+    sandbox.write("content/🎉/sivu.md", &page("Sivu", ""));
+    assert_refused(
+        "emoji folder",
+        &sandbox,
+        &[expect(
+            "bad-slug",
+            "content/🎉",
+            0,
+            0,
+            "the folder name `🎉` has no letters or digits",
+        )],
+    );
+}
+
+#[test]
+fn taxonomy_pages_and_static_files_are_addresses_too() {
+    let sandbox = Sandbox::new();
+    sandbox.write("content/aiheet/_index.md", &page("Aiheet-osio", ""));
+    sandbox.write("static/vanha.html", "<p>vanha</p>");
+    sandbox.edit(
+        "content/tietoa.md",
+        "title = \"Tietoa\"\n",
+        "title = \"Tietoa\"\naliases = [\"/vanha.html\"]\n",
+    );
+    assert_refused(
+        "taxonomy on a section, alias on a static file",
+        &sandbox,
+        &[
+            expect(
+                "duplicate-url",
+                "config.toml",
+                3,
+                24,
+                "two files would be published at /aiheet/: this one and content/aiheet/_index.md:2:1",
+            ),
+            expect(
+                "bad-alias",
+                "content/tietoa.md",
+                3,
+                12,
+                "alias `/vanha.html` would replace static/vanha.html",
+            ),
+        ],
+    );
+}

@@ -129,6 +129,27 @@ fn located(file: &SourceFile, offset: usize) -> String {
     format!("{}:{line}:{column}", file.display.display())
 }
 
+/// Who makes an output file, for messages about a clash.
+enum Owner<'a> {
+    /// A page or section: its file and front matter.
+    Item(&'a SourceFile, &'a FrontMatter),
+    /// A place in a content file.
+    At(&'a SourceFile, usize),
+    /// Something described in words.
+    Named(String),
+}
+
+impl Owner<'_> {
+    /// `file:line:col`, or the description.
+    fn label(&self) -> String {
+        match self {
+            Owner::Item(file, meta) => located(file, address_offset(file, meta)),
+            Owner::At(file, offset) => located(file, *offset),
+            Owner::Named(text) => text.clone(),
+        }
+    }
+}
+
 /// Where an item's address is decided: its `slug` line, else its `title` line.
 fn address_offset(file: &SourceFile, meta: &FrontMatter) -> usize {
     key_offset_in(file, if meta.slug.is_some() { "slug" } else { "title" })
@@ -147,8 +168,9 @@ fn check_urls(site: &mut Site, problems: &mut Vec<Diagnostic>) {
         .filter(|d| d.code == "bad-slug")
         .filter_map(|d| d.file.clone())
         .collect();
-    // Output file → who writes it (`file:line:col` or a description).
-    let mut items: HashMap<String, (String, PathBuf)> = HashMap::new();
+    // Output file → who writes it. Positions are worked out only for a message: a large
+    // site has a hundred thousand addresses and next to no clashes.
+    let mut items: HashMap<String, Owner> = HashMap::new();
     let duplicate = |url: &str, other: &str| {
         Diagnostic::error(
             "duplicate-url",
@@ -161,21 +183,35 @@ fn check_urls(site: &mut Site, problems: &mut Vec<Diagnostic>) {
         .map(|s| (&s.file, &s.meta, &s.path))
         .chain(site.pages.iter().map(|p| (&p.file, &p.meta, &p.path)));
     for (file, meta, path) in contents {
+        if let Err(why) = crate::site_path::check_dir(path) {
+            // Slugs and folder names were checked; this is the last guard before rendering.
+            problems.push(
+                Diagnostic::error(
+                    "unsafe-path",
+                    format!("the address /{path} is not safe: {why}"),
+                )
+                .with_file(&file.display)
+                .with_hint("give the page a plain `slug` of letters, digits and hyphens"),
+            );
+        }
         let out = format!("{path}index.html");
-        let at = address_offset(file, meta);
         match items.get(&out) {
-            Some((other, other_file)) => {
+            Some(other) => {
+                let other_file = match other {
+                    Owner::Item(f, _) => f.display.as_path(),
+                    _ => Path::new(""),
+                };
                 if !flagged.contains(&file.display) && !flagged.contains(other_file) {
                     problems.push(
-                        duplicate(path, other)
+                        duplicate(path, &other.label())
                             .with_file(&file.display)
-                            .at_offset(&file.source, at)
+                            .at_offset(&file.source, address_offset(file, meta))
                             .with_hint("give one of them a different `slug` in its front matter"),
                     );
                 }
             }
             None => {
-                items.insert(out, (located(file, at), file.display.clone()));
+                items.insert(out, Owner::Item(file, meta));
             }
         }
     }
@@ -227,7 +263,7 @@ fn check_urls(site: &mut Site, problems: &mut Vec<Diagnostic>) {
         let out = format!("{name}/index.html");
         if let Some(other) = items
             .get(&out)
-            .map(|(o, _)| o.clone())
+            .map(Owner::label)
             .or_else(|| generated.get(&out).cloned())
         {
             let at = config_source.find(&format!("\"{name}\"")).unwrap_or(0);
@@ -241,10 +277,7 @@ fn check_urls(site: &mut Site, problems: &mut Vec<Diagnostic>) {
         }
         items.insert(
             out,
-            (
-                format!("the taxonomy `{name}` of config.toml"),
-                "config.toml".into(),
-            ),
+            Owner::Named(format!("the taxonomy `{name}` of config.toml")),
         );
         for term in &taxonomy.terms {
             let out = format!("{name}/{}/index.html", term.slug);
@@ -255,7 +288,7 @@ fn check_urls(site: &mut Site, problems: &mut Vec<Diagnostic>) {
             let at = value_offset_in(file, name, &term.name);
             match items
                 .get(&out)
-                .map(|(o, _)| o.clone())
+                .map(Owner::label)
                 .or_else(|| generated.get(&out).cloned())
             {
                 Some(other) => problems.push(
@@ -265,7 +298,7 @@ fn check_urls(site: &mut Site, problems: &mut Vec<Diagnostic>) {
                         .with_hint("use another term, or move the page that has its address"),
                 ),
                 None => {
-                    items.insert(out, (located(file, at), file.display.clone()));
+                    items.insert(out, Owner::At(file, at));
                 }
             }
         }
@@ -320,9 +353,9 @@ fn check_urls(site: &mut Site, problems: &mut Vec<Diagnostic>) {
                         "write the alias under /{base}, e.g. aliases = [\"/{base}vanha-nimi/\"], or ask the site's editors to add it elsewhere"
                     ),
                 ))
-            } else if let Some((other, _)) = items.get(&out) {
+            } else if let Some(other) = items.get(&out) {
                 Some(bad(
-                    format!("alias `{shown_alias}` is the address of {other}"),
+                    format!("alias `{shown_alias}` is the address of {}", other.label()),
                     "remove the alias, or move the other page",
                 ))
             } else if let Some(other) = generated.get(&out) {
