@@ -135,6 +135,8 @@ enum Owner<'a> {
     Item(&'a SourceFile, &'a FrontMatter),
     /// A place in a content file.
     At(&'a SourceFile, usize),
+    /// An alias in a content file.
+    Alias(&'a SourceFile, &'a str),
     /// Something described in words.
     Named(String),
 }
@@ -145,6 +147,7 @@ impl Owner<'_> {
         match self {
             Owner::Item(file, meta) => located(file, address_offset(file, meta)),
             Owner::At(file, offset) => located(file, *offset),
+            Owner::Alias(file, alias) => located(file, value_offset_in(file, "aliases", alias)),
             Owner::Named(text) => text.clone(),
         }
     }
@@ -305,7 +308,7 @@ fn check_urls(site: &mut Site, problems: &mut Vec<Diagnostic>) {
     }
     // Aliases last: they may take only what nothing else has.
     let base_path = site.config.base_path().to_string();
-    let mut aliases: HashMap<String, String> = HashMap::new();
+    let mut aliases: HashMap<String, Owner> = HashMap::new();
     let mut refused: Vec<(Item, String)> = Vec::new();
     let owners = site
         .sections
@@ -319,22 +322,25 @@ fn check_urls(site: &mut Site, problems: &mut Vec<Diagnostic>) {
                 .map(|(i, p)| (Item::Page(i), &p.file, &p.meta)),
         );
     for (item, file, meta) in owners {
+        if meta.aliases.is_empty() {
+            continue;
+        }
         let profile = matches!(item, Item::Page(_))
             && crate::organisations::in_directory(site, &file.relative);
         for alias in &meta.aliases {
-            let at = value_offset_in(file, "aliases", alias);
+            let at = || value_offset_in(file, "aliases", alias);
             let bad = |message: String, hint: &str| {
                 Diagnostic::error("bad-alias", message)
                     .with_file(&file.display)
-                    .at_offset(&file.source, at)
+                    .at_offset(&file.source, at())
                     .with_hint(hint.to_string())
             };
-            let shown_alias = shown(alias);
+            let shown_alias = || shown(alias);
             let out = match alias_file(alias, &base_path) {
                 Ok(out) => out,
                 Err(why) => {
                     problems.push(bad(
-                        format!("alias `{shown_alias}` cannot be an address: {why}"),
+                        format!("alias `{}` cannot be an address: {why}", shown_alias()),
                         "write aliases as paths from the site root, e.g. aliases = [\"/vanha-osoite/\"]",
                     ));
                     refused.push((item, alias.clone()));
@@ -347,7 +353,8 @@ fn check_urls(site: &mut Site, problems: &mut Vec<Diagnostic>) {
             let problem = if let Some((base, _)) = outside {
                 Some(bad(
                     format!(
-                        "an organisation profile's alias `{shown_alias}` must stay inside the directory /{base}"
+                        "an organisation profile's alias `{}` must stay inside the directory /{base}",
+                        shown_alias()
                     ),
                     &format!(
                         "write the alias under /{base}, e.g. aliases = [\"/{base}vanha-nimi/\"], or ask the site's editors to add it elsewhere"
@@ -355,13 +362,18 @@ fn check_urls(site: &mut Site, problems: &mut Vec<Diagnostic>) {
                 ))
             } else if let Some(other) = items.get(&out) {
                 Some(bad(
-                    format!("alias `{shown_alias}` is the address of {}", other.label()),
+                    format!(
+                        "alias `{}` is the address of {}",
+                        shown_alias(),
+                        other.label()
+                    ),
                     "remove the alias, or move the other page",
                 ))
             } else if let Some(other) = generated.get(&out) {
                 Some(bad(
                     format!(
-                        "alias `{shown_alias}` would replace {other}, which the build writes at /{out}"
+                        "alias `{}` would replace {other}, which the build writes at /{out}",
+                        shown_alias()
                     ),
                     "remove the alias: an alias may only take an address nothing else has",
                 ))
@@ -369,14 +381,14 @@ fn check_urls(site: &mut Site, problems: &mut Vec<Diagnostic>) {
                 Some(
                     duplicate(
                         out.strip_suffix("index.html").unwrap_or(&out),
-                        &format!("the alias at {other}"),
+                        &format!("the alias at {}", other.label()),
                     )
                     .with_file(&file.display)
-                    .at_offset(&file.source, at)
+                    .at_offset(&file.source, at())
                     .with_hint("keep the alias in one file only"),
                 )
             } else {
-                aliases.insert(out, located(file, at));
+                aliases.insert(out, Owner::Alias(file, alias));
                 None
             };
             if let Some(problem) = problem {
