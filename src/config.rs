@@ -239,6 +239,7 @@ impl Config {
                     ),
             );
         }
+        check_slugs(&config, source, file, &mut problems);
         if problems.is_empty() {
             Ok(config)
         } else {
@@ -264,6 +265,61 @@ impl Config {
     /// Whether a taxonomy of this name is configured.
     pub fn taxonomy_names(&self) -> Vec<&str> {
         self.taxonomies.iter().map(|t| t.name.as_str()).collect()
+    }
+}
+
+/// Taxonomy names and directory category and area slugs become URL segments as written: each
+/// must be one plain name ([`crate::site_path::check_segment`]) with letters or digits in it.
+fn check_slugs(config: &Config, source: &str, file: &Path, problems: &mut Vec<Diagnostic>) {
+    let mut values: Vec<(&str, &str, &str)> = config
+        .taxonomies
+        .iter()
+        .map(|t| ("taxonomies", "taxonomy name", t.name.as_str()))
+        .collect();
+    if let Some(o) = &config.organisations {
+        values.extend(
+            o.categories
+                .iter()
+                .map(|c| ("categories", "category slug", c.slug.as_str())),
+        );
+        values.extend(
+            o.areas
+                .iter()
+                .map(|a| ("areas", "area slug", a.slug.as_str())),
+        );
+    }
+    for (key, what, value) in values {
+        let why = match crate::site_path::check_segment(value) {
+            Err(why) => why.to_string(),
+            Ok(()) if crate::text::slugify(value).is_empty() => {
+                "it has no letters or digits to make an address from".to_string()
+            }
+            Ok(()) => continue,
+        };
+        let after = key_offset(source, key);
+        let at = source[after..]
+            .find(&format!("\"{}\"", value.escape_default()))
+            .map_or(after, |i| after + i);
+        let proposal = crate::text::slugify(value);
+        let example = if proposal.is_empty() {
+            "kulttuuri"
+        } else {
+            proposal.as_str()
+        };
+        problems.push(
+            Diagnostic::error(
+                "bad-slug",
+                format!(
+                    "the {what} `{}` cannot be part of an address: {why}",
+                    value.escape_debug()
+                ),
+            )
+            .with_file(file)
+            .at_offset(source, at)
+            .with_hint(format!(
+                "use letters, digits and hyphens, e.g. \"{example}\""
+            )),
+        );
     }
 }
 
@@ -332,6 +388,38 @@ mod tests {
         let d = &err.diagnostics[0];
         assert_eq!((d.line, d.column), (3, 1));
         assert!(d.hint.as_deref().unwrap().contains("`language`"));
+    }
+
+    #[test]
+    fn unsafe_taxonomy_names_and_directory_slugs_are_errors() {
+        let err = Config::parse(
+            "title = \"t\"\nbase_url = \"https://x.fi\"\ntaxonomies = [{ name = \"..\" }]\n\
+             [organisations]\ncategories = [\n  { slug = \"ok\", name = \"Ok\" },\n  { slug = \"a/b\", name = \"X\" },\n]\n\
+             areas = [{ slug = \"!!!\", name = \"Y\" }]\n",
+            Path::new("config.toml"),
+        )
+        .unwrap_err();
+        let found: Vec<(usize, usize, &str)> = err
+            .diagnostics
+            .iter()
+            .map(|d| (d.line, d.column, d.code))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (3, 24, "bad-slug"),
+                (7, 12, "bad-slug"),
+                (9, 19, "bad-slug")
+            ]
+        );
+        assert!(err.diagnostics[1].message.contains("category slug `a/b`"));
+        assert!(
+            err.diagnostics[1]
+                .hint
+                .as_deref()
+                .unwrap()
+                .contains("\"a-b\"")
+        );
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub mod output;
 pub mod render;
 pub mod search;
 pub mod serve;
+pub mod site_path;
 pub mod text;
 pub mod theme;
 pub mod toml_schema;
@@ -209,9 +210,8 @@ pub fn render_into(
     }
     sitemap.extend(organisations::directory_sitemap(site));
     if all {
-        timings.time("render 404 and aliases", || -> Result<()> {
-            generate::aliases::render_404(site, &renderer, writer)?;
-            generate::aliases::write_aliases(site, &renderer, writer)
+        timings.time("render 404", || {
+            generate::aliases::render_404(site, &renderer, writer)
         })?;
     }
     timings.time("write feeds", || {
@@ -221,6 +221,12 @@ pub fn render_into(
         generate::sitemap::write_sitemap(site, &renderer, &mut sitemap, writer)?;
         generate::sitemap::write_robots(site, &renderer, writer)
     })?;
+    // Last, so that a redirect can only take an address nothing else was written at.
+    if all {
+        timings.time("write aliases", || {
+            generate::aliases::write_aliases(site, &renderer, writer)
+        })?;
+    }
     Ok(())
 }
 

@@ -100,7 +100,7 @@ fn every_kind_of_problem_is_reported_at_its_line() {
         missing-description  content/ohjeet/vanha.md:2:1                 warning
         duplicate-title      content/ohjeet/vanha.md:2:1                 warning
         duplicate-title      content/ohjeet/kaksoisolento.md:2:1         warning
-        duplicate-url        content/ohjeet/vanha.md:4:1                 error
+        duplicate-url        content/ohjeet/vanha.md:4:12                error
         stale-page           content/ohjeet/vanha.md:3:1                 warning
         organisation-stale   content/jarjestot/vanhat-tiedot.md:9:12     warning
         statement-outdated   content/saavutettavuusseloste.md:6:1        error";

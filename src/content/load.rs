@@ -116,15 +116,306 @@ pub fn load_collecting(
     build_taxonomies(&mut site, &keys, &mut problems);
     drop(keys);
     crate::organisations::attach(&mut site, &mut problems);
+    check_urls(&mut site, &mut problems);
     Ok((site, problems))
+}
+
+/// `file:line:col` of an offset in a content file, as the other side of a message.
+fn located(file: &SourceFile, offset: usize) -> String {
+    if file.source.is_empty() {
+        return file.display.display().to_string();
+    }
+    let (line, column) = crate::diagnostics::line_col(&file.source, offset);
+    format!("{}:{line}:{column}", file.display.display())
+}
+
+/// Who makes an output file, for messages about a clash.
+enum Owner<'a> {
+    /// A page or section: its file and front matter.
+    Item(&'a SourceFile, &'a FrontMatter),
+    /// A place in a content file.
+    At(&'a SourceFile, usize),
+    /// An alias in a content file.
+    Alias(&'a SourceFile, &'a str),
+    /// Something described in words.
+    Named(String),
+}
+
+impl Owner<'_> {
+    /// `file:line:col`, or the description.
+    fn label(&self) -> String {
+        match self {
+            Owner::Item(file, meta) => located(file, address_offset(file, meta)),
+            Owner::At(file, offset) => located(file, *offset),
+            Owner::Alias(file, alias) => located(file, value_offset_in(file, "aliases", alias)),
+            Owner::Named(text) => text.clone(),
+        }
+    }
+}
+
+/// Where an item's address is decided: its `slug` line, else its `title` line.
+fn address_offset(file: &SourceFile, meta: &FrontMatter) -> usize {
+    key_offset_in(file, if meta.slug.is_some() { "slug" } else { "title" })
+}
+
+/// Every output file has one maker. Pages, sections and taxonomy pages may not share an
+/// address (`duplicate-url`); an alias may not land on anything the build writes (`bad-alias`)
+/// nor on another alias, and a profile's alias stays inside the organisation directory.
+/// Refused aliases are dropped from the model, so `kumppani check`, which renders a site with
+/// errors, never writes them either.
+fn check_urls(site: &mut Site, problems: &mut Vec<Diagnostic>) {
+    use crate::site_path::alias_file;
+    // Files with a slug error already got a stand-in address: a clash of stand-ins is noise.
+    let flagged: HashSet<PathBuf> = problems
+        .iter()
+        .filter(|d| d.code == "bad-slug")
+        .filter_map(|d| d.file.clone())
+        .collect();
+    // Output file → who writes it. Positions are worked out only for a message: a large
+    // site has a hundred thousand addresses and next to no clashes.
+    let mut items: HashMap<String, Owner> = HashMap::new();
+    let duplicate = |url: &str, other: &str| {
+        Diagnostic::error(
+            "duplicate-url",
+            format!("two files would be published at /{url}: this one and {other}"),
+        )
+    };
+    let contents = site
+        .sections
+        .iter()
+        .map(|s| (&s.file, &s.meta, &s.path))
+        .chain(site.pages.iter().map(|p| (&p.file, &p.meta, &p.path)));
+    for (file, meta, path) in contents {
+        if let Err(why) = crate::site_path::check_dir(path) {
+            // Slugs and folder names were checked; this is the last guard before rendering.
+            problems.push(
+                Diagnostic::error(
+                    "unsafe-path",
+                    format!("the address /{path} is not safe: {why}"),
+                )
+                .with_file(&file.display)
+                .with_hint("give the page a plain `slug` of letters, digits and hyphens"),
+            );
+        }
+        let out = format!("{path}index.html");
+        match items.get(&out) {
+            Some(other) => {
+                let other_file = match other {
+                    Owner::Item(f, _) => f.display.as_path(),
+                    _ => Path::new(""),
+                };
+                if !flagged.contains(&file.display) && !flagged.contains(other_file) {
+                    problems.push(
+                        duplicate(path, &other.label())
+                            .with_file(&file.display)
+                            .at_offset(&file.source, address_offset(file, meta))
+                            .with_hint("give one of them a different `slug` in its front matter"),
+                    );
+                }
+            }
+            None => {
+                items.insert(out, Owner::Item(file, meta));
+            }
+        }
+    }
+    // What the build makes by itself.
+    let mut generated: HashMap<String, String> = HashMap::new();
+    for name in ["404.html", "sitemap.xml", "robots.txt"] {
+        generated.insert(name.to_string(), format!("the site's {name}"));
+    }
+    generated.insert(
+        format!("{}index.html", crate::search::page::SEARCH_PATH),
+        "the search page".to_string(),
+    );
+    for s in site.sections.iter().filter(|s| s.meta.generate_feed) {
+        generated.insert(
+            format!("{}atom.xml", s.path),
+            format!("the feed of {}", s.file.display.display()),
+        );
+    }
+    let directory = crate::organisations::generated_paths(site);
+    if let Some((_, paths)) = &directory {
+        for path in paths {
+            let out = if path.ends_with('/') {
+                format!("{path}index.html")
+            } else {
+                path.clone()
+            };
+            generated.insert(out, "a page of the organisation directory".to_string());
+        }
+    }
+    for asset in &site.assets {
+        generated.insert(
+            asset.relative.clone(),
+            format!("content/{}", asset.relative),
+        );
+    }
+    let site_static = site.root.join("static");
+    for entry in walkdir::WalkDir::new(&site_static).into_iter().flatten() {
+        if entry.file_type().is_file() {
+            if let Ok(rel) = entry.path().strip_prefix(&site_static) {
+                let rel = crate::text::slash_path(rel);
+                generated.insert(rel.clone(), format!("static/{rel}"));
+            }
+        }
+    }
+    // Taxonomy pages: made from config.toml and the pages' terms.
+    let config_source = std::fs::read_to_string(site.root.join("config.toml")).unwrap_or_default();
+    for taxonomy in &site.taxonomies {
+        let name = &taxonomy.name;
+        let out = format!("{name}/index.html");
+        if let Some(other) = items
+            .get(&out)
+            .map(Owner::label)
+            .or_else(|| generated.get(&out).cloned())
+        {
+            let at = config_source.find(&format!("\"{name}\"")).unwrap_or(0);
+            problems.push(
+                duplicate(&format!("{name}/"), &other)
+                    .with_file("config.toml")
+                    .at_offset(&config_source, at)
+                    .with_hint("rename the taxonomy, or move the page that has its address"),
+            );
+            continue;
+        }
+        items.insert(
+            out,
+            Owner::Named(format!("the taxonomy `{name}` of config.toml")),
+        );
+        for term in &taxonomy.terms {
+            let out = format!("{name}/{}/index.html", term.slug);
+            let Some(&first) = term.pages.first() else {
+                continue;
+            };
+            let file = &site.pages[first].file;
+            let at = value_offset_in(file, name, &term.name);
+            match items
+                .get(&out)
+                .map(Owner::label)
+                .or_else(|| generated.get(&out).cloned())
+            {
+                Some(other) => problems.push(
+                    duplicate(&format!("{name}/{}/", term.slug), &other)
+                        .with_file(&file.display)
+                        .at_offset(&file.source, at)
+                        .with_hint("use another term, or move the page that has its address"),
+                ),
+                None => {
+                    items.insert(out, Owner::At(file, at));
+                }
+            }
+        }
+    }
+    // Aliases last: they may take only what nothing else has.
+    let base_path = site.config.base_path().to_string();
+    let mut aliases: HashMap<String, Owner> = HashMap::new();
+    let mut refused: Vec<(Item, String)> = Vec::new();
+    let owners = site
+        .sections
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (Item::Section(i), &s.file, &s.meta))
+        .chain(
+            site.pages
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (Item::Page(i), &p.file, &p.meta)),
+        );
+    for (item, file, meta) in owners {
+        if meta.aliases.is_empty() {
+            continue;
+        }
+        let profile = matches!(item, Item::Page(_))
+            && crate::organisations::in_directory(site, &file.relative);
+        for alias in &meta.aliases {
+            let at = || value_offset_in(file, "aliases", alias);
+            let bad = |message: String, hint: &str| {
+                Diagnostic::error("bad-alias", message)
+                    .with_file(&file.display)
+                    .at_offset(&file.source, at())
+                    .with_hint(hint.to_string())
+            };
+            let shown_alias = || shown(alias);
+            let out = match alias_file(alias, &base_path) {
+                Ok(out) => out,
+                Err(why) => {
+                    problems.push(bad(
+                        format!("alias `{}` cannot be an address: {why}", shown_alias()),
+                        "write aliases as paths from the site root, e.g. aliases = [\"/vanha-osoite/\"]",
+                    ));
+                    refused.push((item, alias.clone()));
+                    continue;
+                }
+            };
+            let outside = directory.as_ref().filter(|(base, _)| {
+                profile && (!out.starts_with(base.as_str()) || out == format!("{base}index.html"))
+            });
+            let problem = if let Some((base, _)) = outside {
+                Some(bad(
+                    format!(
+                        "an organisation profile's alias `{}` must stay inside the directory /{base}",
+                        shown_alias()
+                    ),
+                    &format!(
+                        "write the alias under /{base}, e.g. aliases = [\"/{base}vanha-nimi/\"], or ask the site's editors to add it elsewhere"
+                    ),
+                ))
+            } else if let Some(other) = items.get(&out) {
+                Some(bad(
+                    format!(
+                        "alias `{}` is the address of {}",
+                        shown_alias(),
+                        other.label()
+                    ),
+                    "remove the alias, or move the other page",
+                ))
+            } else if let Some(other) = generated.get(&out) {
+                Some(bad(
+                    format!(
+                        "alias `{}` would replace {other}, which the build writes at /{out}",
+                        shown_alias()
+                    ),
+                    "remove the alias: an alias may only take an address nothing else has",
+                ))
+            } else if let Some(other) = aliases.get(&out) {
+                Some(
+                    duplicate(
+                        out.strip_suffix("index.html").unwrap_or(&out),
+                        &format!("the alias at {}", other.label()),
+                    )
+                    .with_file(&file.display)
+                    .at_offset(&file.source, at())
+                    .with_hint("keep the alias in one file only"),
+                )
+            } else {
+                aliases.insert(out, Owner::Alias(file, alias));
+                None
+            };
+            if let Some(problem) = problem {
+                problems.push(problem);
+                refused.push((item, alias.clone()));
+            }
+        }
+    }
+    for (item, alias) in refused {
+        let meta = match item {
+            Item::Page(i) => &mut site.pages[i].meta,
+            Item::Section(i) => &mut site.sections[i].meta,
+        };
+        meta.aliases.retain(|a| *a != alias);
+    }
 }
 
 type Walked = (Vec<(PathBuf, String)>, Vec<Asset>, Vec<Diagnostic>);
 
+/// Files found under a folder (absolute path, path under content/) and the names refused.
+type Listed = (Vec<(PathBuf, String)>, Vec<Diagnostic>);
+
 fn walk(content_dir: &Path) -> Result<Walked> {
     let mut markdown = Vec::new();
     let mut assets = Vec::new();
-    for (abs, rel) in walk_dir(content_dir, "")? {
+    let (files, problems) = walk_dir(content_dir, "")?;
+    for (abs, rel) in files {
         if rel.ends_with(".md") {
             markdown.push((abs, rel));
         } else {
@@ -134,16 +425,19 @@ fn walk(content_dir: &Path) -> Result<Walked> {
             });
         }
     }
-    Ok((markdown, assets, Vec::new()))
+    Ok((markdown, assets, problems))
 }
 
 /// Files under `dir` (`rel` is its `/`-terminated path under content/), depth first with
 /// siblings sorted by name, so indexes stay the same from run to run. Subfolders are read in
 /// parallel: one thread listing a large site's folders was a visible part of loading it.
-fn walk_dir(dir: &Path, rel: &str) -> Result<Vec<(PathBuf, String)>> {
+/// A name that is not UTF-8 cannot become an address: it is reported and left out (with
+/// everything under it) rather than published under a mangled name.
+fn walk_dir(dir: &Path, rel: &str) -> Result<Listed> {
     let unreadable =
         |err: std::io::Error| Diagnostic::usage(format!("could not read {}: {err}", dir.display()));
     let mut entries = Vec::new();
+    let mut problems = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(unreadable)? {
         let entry = entry.map_err(unreadable)?;
         let name = entry.file_name();
@@ -152,32 +446,47 @@ fn walk_dir(dir: &Path, rel: &str) -> Result<Vec<(PathBuf, String)>> {
         }
         // Like the file type, symlinks are not followed.
         let kind = entry.file_type().map_err(unreadable)?;
-        if kind.is_file() || kind.is_dir() {
-            entries.push((name, kind.is_dir()));
+        if !kind.is_file() && !kind.is_dir() {
+            continue;
+        }
+        match crate::site_path::check_os_segment(&name) {
+            Ok(text) => entries.push((text.to_string(), kind.is_dir())),
+            Err(why) => {
+                let what = if kind.is_dir() { "folder" } else { "file" };
+                let shown = format!("content/{rel}{}", name.to_string_lossy());
+                problems.push(
+                    Diagnostic::error(
+                        "bad-file-name",
+                        format!("the {what} name cannot be part of an address: {why}"),
+                    )
+                    .with_file(&shown)
+                    .with_hint(format!(
+                        "rename the {what} using letters, digits and hyphens (it was left out of the site)"
+                    )),
+                );
+            }
         }
     }
     entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let subfolders: Vec<Option<Vec<(PathBuf, String)>>> = entries
+    let subfolders: Vec<Option<Listed>> = entries
         .par_iter()
         .map(|(name, is_dir)| {
             is_dir
-                .then(|| {
-                    walk_dir(
-                        &dir.join(name),
-                        &format!("{rel}{}/", name.to_string_lossy()),
-                    )
-                })
+                .then(|| walk_dir(&dir.join(name), &format!("{rel}{name}/")))
                 .transpose()
         })
         .collect::<Result<_>>()?;
     let mut files = Vec::with_capacity(entries.len());
     for ((name, _), sub) in entries.iter().zip(subfolders) {
         match sub {
-            Some(list) => files.extend(list),
-            None => files.push((dir.join(name), format!("{rel}{}", name.to_string_lossy()))),
+            Some((list, below)) => {
+                files.extend(list);
+                problems.extend(below);
+            }
+            None => files.push((dir.join(name), format!("{rel}{name}"))),
         }
     }
-    Ok(files)
+    Ok((files, problems))
 }
 
 pub(super) fn parse_file(abs: &Path, rel: &str) -> std::result::Result<Parsed, Vec<Diagnostic>> {
@@ -250,16 +559,20 @@ fn assemble(
     // Parents before children: sort by depth.
     let mut rest: Vec<Parsed> = section_files.into_iter().flatten().collect();
     rest.sort_by_key(|f| (f.dir.matches('/').count(), f.dir.clone()));
+    let mut bad_folders = BTreeMap::new();
     for f in rest {
         let parent = nearest_section(&f.dir, &dir_to_section, true);
-        let segment = f
-            .meta
-            .slug
-            .clone()
-            .unwrap_or_else(|| slugify(f.dir.rsplit('/').next().unwrap_or("")));
+        let name = f.dir.rsplit('/').next().unwrap_or("");
+        let segment = match item_slug(&f, name, true, sections.len()) {
+            Ok(slug) => slug,
+            Err((fallback, problem)) => {
+                problems.push(*problem);
+                fallback
+            }
+        };
         let path = format!(
             "{}{}/",
-            dir_path(&f.dir, true, &dir_to_section, &sections),
+            dir_path(&f.dir, true, &dir_to_section, &sections, &mut bad_folders),
             segment
         );
         let dir = f.dir.clone();
@@ -269,13 +582,21 @@ fn assemble(
         dir_to_section.insert(dir, index);
     }
     // Slugs fold Unicode: done in parallel. Folder lookups are done once per folder, not per page.
-    let slugs: Vec<String> = page_files.par_iter().map(page_slug).collect();
+    let slugs: Vec<std::result::Result<String, (String, Box<Diagnostic>)>> = page_files
+        .par_iter()
+        .enumerate()
+        .map(|(i, f)| item_slug(f, file_stem(f), false, i))
+        .collect();
     let mut folders: HashMap<String, (usize, String)> = HashMap::new();
     let mut pages = Vec::with_capacity(page_files.len());
     for (f, slug) in page_files.into_iter().zip(slugs) {
+        let slug = slug.unwrap_or_else(|(fallback, problem)| {
+            problems.push(*problem);
+            fallback
+        });
         if !folders.contains_key(&f.dir) {
             let section = nearest_section(&f.dir, &dir_to_section, false);
-            let base = dir_path(&f.dir, false, &dir_to_section, &sections);
+            let base = dir_path(&f.dir, false, &dir_to_section, &sections, &mut bad_folders);
             folders.insert(f.dir.clone(), (section, base));
         }
         let (section, base) = &folders[&f.dir];
@@ -309,26 +630,18 @@ fn assemble(
             .map(|(i, p)| (&p.file, &p.path, Item::Page(i)));
         sections.chain(pages)
     };
-    let mut by_path: HashMap<&str, &Path> = HashMap::with_capacity(sections.len() + pages.len());
-    for (file, path, _) in items() {
-        match by_path.get(path.as_str()) {
-            Some(other) => problems.push(
-                Diagnostic::error(
-                    "duplicate-url",
-                    format!(
-                        "two files would be published at /{path}: this one and {}",
-                        other.display()
-                    ),
-                )
-                .with_file(&file.display)
-                .with_hint("give one of them a different `slug` in its front matter"),
-            ),
-            None => {
-                by_path.insert(path, &file.display);
-            }
-        }
+    for (dir, name) in bad_folders {
+        problems.push(
+            Diagnostic::error(
+                "bad-slug",
+                format!("the folder name `{name}` has no letters or digits to make an address from"),
+            )
+            .with_file(PathBuf::from("content").join(&dir))
+            .with_hint(format!(
+                "rename the folder, or add content/{dir}/_index.md with slug = \"{FOLDER_FALLBACK}\" in its front matter"
+            )),
+        );
     }
-    drop(by_path);
     let mut by_file = HashMap::with_capacity(sections.len() + pages.len());
     for (file, _, item) in items() {
         by_file.insert(file.relative.clone(), item);
@@ -345,15 +658,163 @@ fn assemble(
     }
 }
 
-/// The last URL segment of a page: its `slug`, or its file name, folded.
-pub(super) fn page_slug(f: &Parsed) -> String {
+/// The file name of a page without `.md`.
+fn file_stem(f: &Parsed) -> &str {
+    let name = f.file.relative.rsplit('/').next().unwrap_or("");
+    name.strip_suffix(".md").unwrap_or(name)
+}
+
+/// The last URL segment of a page: its `slug`, or its file name, folded; `Err` when neither
+/// gives a usable one.
+pub(super) fn page_slug(f: &Parsed) -> std::result::Result<String, ()> {
+    item_slug(f, file_stem(f), false, 0).map_err(|_| ())
+}
+
+/// Segment used for a folder without a section whose name folds to nothing (the build fails
+/// with `bad-slug`; the segment only keeps `kumppani check` going on safe addresses).
+const FOLDER_FALLBACK: &str = "kansio";
+
+/// The URL segment of a page (`name` is its file name without `.md`) or section (`name` is its
+/// folder's name): the front matter `slug` or the name, folded with [`slugify`] and checked
+/// with [`crate::site_path::check_segment`]. An explicit slug must already be one plain name:
+/// `../x` or `a/b` would fold into something harmless, but silently publishing it elsewhere
+/// than written hides the mistake. On a problem, `Err` holds a usable segment to go on with
+/// (the one the message proposes) and the `bad-slug` error.
+fn item_slug(
+    f: &Parsed,
+    name: &str,
+    is_section: bool,
+    index: usize,
+) -> std::result::Result<String, (String, Box<Diagnostic>)> {
+    let file = &f.file;
+    let proposal = || propose_slug(f.meta.title.as_deref().unwrap_or(""), index);
+    let problem =
+        |message: String, hint: String| -> std::result::Result<String, (String, Box<Diagnostic>)> {
+            let proposal = proposal();
+            let hint = hint.replace("{proposal}", &proposal);
+            Err((
+                proposal,
+                Box::new(
+                    Diagnostic::error("bad-slug", message)
+                        .with_file(&file.display)
+                        .with_hint(hint),
+                ),
+            ))
+        };
     match &f.meta.slug {
-        Some(slug) => slugify(slug),
+        Some(raw) => {
+            let at = key_offset_in(file, "slug");
+            let located = |r: std::result::Result<String, (String, Box<Diagnostic>)>| {
+                r.map_err(|(p, d)| (p, Box::new(d.at_offset(&file.source, at))))
+            };
+            let hint =
+                "write a plain slug of letters, digits and hyphens, e.g. slug = \"{proposal}\""
+                    .to_string();
+            if let Err(why) = crate::site_path::check_segment(raw) {
+                return located(problem(
+                    format!(
+                        "the slug `{}` cannot be part of an address: {why}",
+                        shown(raw)
+                    ),
+                    hint,
+                ));
+            }
+            let slug = slugify(raw);
+            if slug.is_empty() {
+                return located(problem(
+                    format!(
+                        "the slug `{}` has no letters or digits to make an address from",
+                        shown(raw)
+                    ),
+                    hint,
+                ));
+            }
+            if let Err(why) = crate::site_path::check_segment(&slug) {
+                return located(problem(
+                    format!(
+                        "the slug `{}` cannot be part of an address: {why}",
+                        shown(raw)
+                    ),
+                    hint,
+                ));
+            }
+            Ok(slug)
+        }
         None => {
-            let name = f.file.relative.rsplit('/').next().unwrap_or("");
-            slugify(name.trim_end_matches(".md"))
+            let (what, place) = if is_section {
+                ("folder name", "its _index.md")
+            } else {
+                ("file name", "its")
+            };
+            let hint = format!(
+                "add slug = \"{{proposal}}\" to {place} front matter, or rename the {}",
+                if is_section { "folder" } else { "file" }
+            );
+            let slug = slugify(name);
+            if slug.is_empty() {
+                return problem(
+                    format!(
+                        "the {what} `{}` has no letters or digits to make an address from",
+                        shown(name)
+                    ),
+                    hint,
+                );
+            }
+            if let Err(why) = crate::site_path::check_segment(&slug) {
+                return problem(
+                    format!(
+                        "the {what} `{}` cannot be part of an address: {why}",
+                        shown(name)
+                    ),
+                    hint,
+                );
+            }
+            Ok(slug)
         }
     }
+}
+
+/// A slug to suggest: the title's, kept short, or `sivu-N` when the title has no letters either.
+fn propose_slug(title: &str, index: usize) -> String {
+    let mut slug = slugify(title);
+    if slug.len() > 60 {
+        // ASCII only: any byte is a character boundary.
+        let cut = slug[..60].rfind('-').unwrap_or(60);
+        slug.truncate(cut);
+    }
+    if slug.is_empty() {
+        format!("sivu-{}", index + 1)
+    } else {
+        slug
+    }
+}
+
+/// A value for a message: control characters escaped, long values cut.
+fn shown(value: &str) -> String {
+    let escaped: String = value.escape_debug().collect();
+    match escaped.char_indices().nth(60) {
+        Some((i, _)) => format!("{}…", &escaped[..i]),
+        None => escaped,
+    }
+}
+
+/// Byte offset in the file of a front matter `key =` line (the front matter's start when absent).
+fn key_offset_in(file: &SourceFile, key: &str) -> usize {
+    let fm = file.source.get(file.front_matter_offset..).unwrap_or("");
+    file.front_matter_offset + crate::config::key_offset(fm, key)
+}
+
+/// Byte offset of a quoted `value` written after the front matter `key` (the key's when not
+/// found written plainly, e.g. with escapes).
+fn value_offset_in(file: &SourceFile, key: &str, value: &str) -> usize {
+    let at = key_offset_in(file, key);
+    let rest = file.source.get(at..).unwrap_or("");
+    let end = rest.find("\n+++").unwrap_or(rest.len());
+    [format!("\"{value}\""), format!("'{value}'")]
+        .iter()
+        .filter_map(|quoted| rest[..end].find(quoted.as_str()))
+        .min()
+        .map_or(at, |i| at + i)
 }
 
 fn new_section(f: Parsed, path: String, parent: Option<usize>) -> Section {
@@ -391,11 +852,14 @@ fn nearest_section(dir: &str, map: &HashMap<String, usize>, strictly_above: bool
 }
 
 /// URL path of a directory: its section's path, or its parent's path plus its folded name.
+/// A folder without a section whose name folds to nothing gets [`FOLDER_FALLBACK`] and is
+/// noted in `bad` (folder → name) to be reported once.
 fn dir_path(
     dir: &str,
     parent_only: bool,
     map: &HashMap<String, usize>,
     sections: &[Section],
+    bad: &mut BTreeMap<String, String>,
 ) -> String {
     let target = if parent_only {
         dir.rsplit_once('/').map_or("", |(p, _)| p)
@@ -409,8 +873,14 @@ fn dir_path(
         return sections[i].path.clone();
     }
     let (parent, name) = target.rsplit_once('/').unwrap_or(("", target));
-    let mut base = dir_path(parent, false, map, sections);
-    base.push_str(&slugify(name));
+    let mut base = dir_path(parent, false, map, sections, bad);
+    let slug = slugify(name);
+    if slug.is_empty() || crate::site_path::check_segment(&slug).is_err() {
+        bad.insert(target.to_string(), shown(name));
+        base.push_str(FOLDER_FALLBACK);
+    } else {
+        base.push_str(&slug);
+    }
     base.push('/');
     base
 }
@@ -744,8 +1214,29 @@ fn build_taxonomies(site: &mut Site, keys: &[Vec<(u32, u32)>], problems: &mut Ve
                 continue;
             };
             for value in values {
+                let slug = slugify(value);
+                let why = if slug.is_empty() {
+                    Some("it has no letters or digits to make an address from".to_string())
+                } else {
+                    crate::site_path::check_segment(&slug)
+                        .err()
+                        .map(|why| format!("it cannot be part of an address: {why}"))
+                };
+                if let Some(why) = why {
+                    let file = &page.file;
+                    problems.push(
+                        Diagnostic::error(
+                            "bad-slug",
+                            format!("the {taxonomy} term `{}`: {why}", shown(value)),
+                        )
+                        .with_file(&file.display)
+                        .at_offset(&file.source, value_offset_in(file, taxonomy, value))
+                        .with_hint("write the term with letters or digits, e.g. \"Kulttuuri\", or remove it"),
+                    );
+                    continue;
+                }
                 let entry = terms[t]
-                    .entry(slugify(value))
+                    .entry(slug)
                     .or_insert_with(|| (value.clone(), Vec::new()));
                 // Pages come in index order, so a repeat of this page can only be the last one.
                 if entry.1.last() != Some(&i) {

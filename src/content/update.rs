@@ -109,7 +109,7 @@ fn shape_change(
     if new.meta.draft && !options.drafts {
         return Some("a page became a draft");
     }
-    if page_slug(new) != old.slug {
+    if page_slug(new).ok().as_ref() != Some(&old.slug) {
         return Some("a page moved to another address");
     }
     if new.meta.aliases != old.meta.aliases {

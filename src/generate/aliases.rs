@@ -5,7 +5,6 @@ use crate::diagnostics::Diagnostic;
 use crate::diagnostics::{Error, Result};
 use crate::output::Writer;
 use crate::render::Renderer;
-use std::collections::HashSet;
 
 /// `404.html` at the root of the output.
 pub fn render_404(site: &Site, renderer: &Renderer, writer: &Writer) -> Result<()> {
@@ -16,14 +15,10 @@ pub fn render_404(site: &Site, renderer: &Renderer, writer: &Writer) -> Result<(
         .map_err(Error::from)
 }
 
-/// Redirect pages for every alias; an alias may not shadow a real page.
+/// Redirect pages for every alias. Loading already refused aliases that leave the site or land
+/// on an address the build uses; here every alias is checked again and written with
+/// [`Writer::write_new`], so written last it can never replace a page or file.
 pub fn write_aliases(site: &Site, renderer: &Renderer, writer: &Writer) -> Result<()> {
-    let taken: HashSet<&str> = site
-        .pages
-        .iter()
-        .map(|p| p.path.as_str())
-        .chain(site.sections.iter().map(|s| s.path.as_str()))
-        .collect();
     let mut problems = Vec::new();
     let items = site
         .pages
@@ -36,41 +31,19 @@ pub fn write_aliases(site: &Site, renderer: &Renderer, writer: &Writer) -> Resul
         );
     for (file, aliases, target) in items {
         for alias in aliases {
-            let clean = alias.trim_start_matches('/');
-            let clean = clean
-                .strip_prefix(site.config.base_path().trim_start_matches('/'))
-                .unwrap_or(clean);
-            if clean.split('/').any(|seg| seg == ".." || seg == ".") || clean.contains('\\') {
-                problems.push(
-                    Diagnostic::error("bad-alias", format!("alias `{alias}` leaves the site"))
-                        .with_file(&file.display)
-                        .at_offset(&file.source, file.front_matter_offset + crate::config::key_offset(&file.source[file.front_matter_offset..], "aliases"))
-                        .with_hint("write aliases as paths from the site root, e.g. aliases = [\"/vanha-osoite/\"]"),
-                );
-                continue;
-            }
-            let (dir_path, file_path) = if clean.ends_with(".html") {
-                (clean.to_string(), clean.to_string())
-            } else {
-                let dir = if clean.is_empty() || clean.ends_with('/') {
-                    clean.to_string()
-                } else {
-                    format!("{clean}/")
-                };
-                (dir.clone(), format!("{dir}index.html"))
+            let file_path = match crate::site_path::alias_file(alias, site.config.base_path()) {
+                Ok(path) => path,
+                Err(why) => {
+                    problems.push(
+                        Diagnostic::error("bad-alias", format!("alias `{}` cannot be an address: {why}", alias.escape_debug()))
+                            .with_file(&file.display)
+                            .with_hint("write aliases as paths from the site root, e.g. aliases = [\"/vanha-osoite/\"]"),
+                    );
+                    continue;
+                }
             };
-            if taken.contains(dir_path.as_str()) {
-                problems.push(
-                    Diagnostic::error(
-                        "bad-alias",
-                        format!("alias `{alias}` is the address of an existing page"),
-                    )
-                    .with_file(&file.display)
-                    .with_hint("remove the alias or move the other page"),
-                );
-                continue;
-            }
-            let mut ctx = renderer.base_context(site, &dir_path, None);
+            let dir_path = file_path.strip_suffix("index.html").unwrap_or(&file_path);
+            let mut ctx = renderer.base_context(site, dir_path, None);
             ctx.insert("target_url", &site.permalink(target));
             let html = match renderer.render("redirect.html", &ctx, Some(&file.display)) {
                 Ok(h) => h,
@@ -79,8 +52,8 @@ pub fn write_aliases(site: &Site, renderer: &Renderer, writer: &Writer) -> Resul
                     continue;
                 }
             };
-            if let Err(d) = writer.write(&file_path, html.as_bytes()) {
-                problems.push(d);
+            if let Err(d) = writer.write_new(&file_path, html.as_bytes()) {
+                problems.push(d.with_file(&file.display));
             }
         }
     }

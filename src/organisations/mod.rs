@@ -384,6 +384,28 @@ fn directory_path(site: &Site, config: &OrganisationsConfig) -> String {
         .map_or_else(|| content_prefix(config), |s| s.path.clone())
 }
 
+/// The directory's site path and the paths of what [`render_directory`] writes (empty without
+/// a directory section), for the loader's address checks.
+pub(crate) fn generated_paths(site: &Site) -> Option<(String, Vec<String>)> {
+    let config = site.config.organisations.as_ref()?;
+    let paths = Paths::new(site, config);
+    let index = format!("{}_index.md", content_prefix(config));
+    if !site.sections.iter().any(|s| s.file.relative == index) {
+        return Some((paths.base, vec![]));
+    }
+    let lists = config.categories.iter().map(|c| paths.category(&c.slug));
+    let mut list: Vec<String> = lists
+        .chain(config.areas.iter().map(|a| paths.area(&a.slug)))
+        .collect();
+    list.extend([
+        paths.volunteers(),
+        paths.statistics(),
+        paths.json(),
+        paths.csv(),
+    ]);
+    Some((paths.base, list))
+}
+
 /// Where the generated directory pages live, under the directory section.
 struct Paths {
     base: String,

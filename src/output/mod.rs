@@ -115,6 +115,7 @@ impl Writer {
 
     /// Writes `bytes` at a site-relative path (`uutiset/index.html`).
     pub fn write(&self, rel: &str, bytes: &[u8]) -> std::result::Result<(), Diagnostic> {
+        checked(rel)?;
         match &self.target {
             Target::Folder(root, written) => {
                 let path = with_folder(root, rel)?;
@@ -140,8 +141,27 @@ impl Writer {
     /// Copies a file from the site's sources to a site-relative path (through [`Writer::write`],
     /// so a reused output's file is written over the same way).
     pub fn copy(&self, source: &Path, rel: &str) -> std::result::Result<(), Diagnostic> {
+        checked(rel)?;
         let bytes = std::fs::read(source).map_err(|e| Diagnostic::io(source, "copy", &e))?;
         self.write(rel, &bytes)
+    }
+
+    /// Like [`Writer::write`], but refuses a path this writer has already written: redirect
+    /// pages come last and must never replace a page, feed or file the build made.
+    pub fn write_new(&self, rel: &str, bytes: &[u8]) -> std::result::Result<(), Diagnostic> {
+        checked(rel)?;
+        let taken = match &self.target {
+            Target::Folder(_, written) => written.lock().expect("writer lock").contains(rel),
+            Target::Memory(files) => files.lock().expect("writer lock").contains_key(rel),
+        };
+        if taken {
+            return Err(Diagnostic::error(
+                "unsafe-path",
+                format!("refusing to write /{rel} again: the build already wrote a file there"),
+            )
+            .with_hint("an alias may not have the address of a page or file the site makes; remove the alias"));
+        }
+        self.write(rel, bytes)
     }
 
     /// Removes what an earlier build left in the folder and this one did not write. Returns
@@ -168,6 +188,18 @@ impl Writer {
     pub fn write_page(&self, path: &str, html: &str) -> std::result::Result<(), Diagnostic> {
         self.write(&format!("{path}index.html"), html.as_bytes())
     }
+}
+
+/// Refuses a site-relative path that could land outside the output or on a name no file
+/// system takes ([`crate::site_path::check_file`]); every write starts here.
+fn checked(rel: &str) -> std::result::Result<(), Diagnostic> {
+    crate::site_path::check_file(rel).map_err(|why| {
+        Diagnostic::error(
+            "unsafe-path",
+            format!("refusing to write the output file `{}`: {why}", rel.escape_debug()),
+        )
+        .with_hint("every part of an address must be a plain name: check the slugs, folder names and aliases that make it")
+    })
 }
 
 /// The path of `rel` under `root`, its folder created.
