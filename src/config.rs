@@ -95,6 +95,10 @@ pub struct MarkdownConfig {
     /// Curly quotes, dashes and ellipses.
     #[serde(default = "yes")]
     pub smart_punctuation: bool,
+    /// Raw HTML and every attribute on the site's own pages pass through as written; `false`
+    /// runs the organisation profiles' HTML sanitizer on every page.
+    #[serde(default = "yes")]
+    pub unsafe_html: bool,
 }
 
 impl Default for MarkdownConfig {
@@ -103,6 +107,7 @@ impl Default for MarkdownConfig {
             external_links_class: None,
             external_links_rel: None,
             smart_punctuation: true,
+            unsafe_html: true,
         }
     }
 }
@@ -166,6 +171,7 @@ pub static SCHEMA: &[(&str, Shape)] = &[
             ("external_links_class", Shape::Value),
             ("external_links_rel", Shape::Value),
             ("smart_punctuation", Shape::Value),
+            ("unsafe_html", Shape::Value),
         ]),
     ),
     (

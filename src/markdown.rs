@@ -4,9 +4,10 @@ use crate::diagnostics::Diagnostic;
 use crate::text::{escape_html, slugify};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html};
 use serde::Serialize;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::Path;
+use std::sync::LazyLock;
 
 /// The marker that ends a page's summary.
 pub const MORE_MARKER: &str = "<!-- more -->";
@@ -34,6 +35,9 @@ pub struct MarkdownOptions {
     pub external_links_rel: Option<String>,
     /// Root-relative path of the site, such as `/jarjestot/`, prefixed to `/…` links.
     pub base_path: String,
+    /// Trusted pages keep raw HTML as written; when false every page is sanitized like an
+    /// organisation profile.
+    pub unsafe_html: bool,
 }
 
 /// Resolves `@/file.md` internal links to URLs.
@@ -165,7 +169,7 @@ pub fn render(
         Parser::new_ext(body, parser_options(options.smart_punctuation))
             .into_offset_iter()
             .collect();
-    let mut used_ids: HashSet<String> = HashSet::new();
+    let mut ids = HeadingIds::default();
     // Two more events per table (its scrolling wrapper): growing the list past its capacity
     // copied it to fresh memory on every page with a table.
     let tables = events
@@ -197,18 +201,19 @@ pub fn render(
                 } else {
                     wanted
                 };
-                let unique = unique_id(&wanted, &mut used_ids);
+                let unique = ids.unique(&wanted);
                 out.headings.push(HeadingInfo {
                     level: level_number(*level),
                     id: unique.clone(),
                     title: title.clone(),
                     offset,
                 });
+                let attrs = safe_heading_attributes(attrs, offset, at, &mut out.problems);
                 result.push(Event::Start(Tag::Heading {
                     level: *level,
                     id: Some(CowStr::from(unique)),
                     classes: classes.clone(),
-                    attrs: attrs.clone(),
+                    attrs,
                 }));
                 // The heading's inline events are processed by the loop like any other inline content.
                 i += 1;
@@ -231,13 +236,26 @@ pub fn render(
             }) => {
                 let end = find_end(&events, i, |e| matches!(e, Event::End(TagEnd::Image)));
                 let alt = inline_text(&events[i + 1..end]);
-                let src = rewrite_local_url(dest_url, options, links)
-                    .unwrap_or_else(|| dest_url.to_string());
                 out.images.push(ImageInfo {
                     src: dest_url.to_string(),
                     alt: alt.clone(),
                     offset,
                 });
+                let dest = match clean_url(dest_url) {
+                    Ok(dest) => dest,
+                    Err(why) => {
+                        out.problems.push(
+                            unsafe_link("image", &why)
+                                .with_file(at.file)
+                                .at_offset(at.source, offset),
+                        );
+                        // The alt text still tells what the image was.
+                        result.push(Event::Text(CowStr::from(alt)));
+                        i = end + 1;
+                        continue;
+                    }
+                };
+                let src = rewrite_local_url(&dest, options, links).unwrap_or_else(|| dest.clone());
                 let mut tag = format!(
                     "<img src=\"{}\" alt=\"{}\"",
                     escape_html(&src),
@@ -246,7 +264,7 @@ pub fn render(
                 if !title.is_empty() {
                     tag.push_str(&format!(" title=\"{}\"", escape_html(title)));
                 }
-                if let Some((w, h)) = links.image_size(dest_url, at.file) {
+                if let Some((w, h)) = links.image_size(&dest, at.file) {
                     tag.push_str(&format!(" width=\"{w}\" height=\"{h}\""));
                 }
                 tag.push_str(" loading=\"lazy\" decoding=\"async\">");
@@ -323,6 +341,14 @@ pub fn render(
     }
     html::push_html(&mut html_out, result.into_iter());
     out.html = html_out;
+    // Profiles may come from the associations themselves: whatever slipped through above (or
+    // a future change lets through), the allow-list has the last word.
+    if !at.trusted || !options.unsafe_html {
+        out.html = sanitize(&out.html);
+        if let Some(summary) = &mut out.summary {
+            *summary = sanitize(summary);
+        }
+    }
     out.toc = build_toc(&out.headings);
     // The site model keeps every page's HTML and text until the build ends: on a large site the
     // slack left by growing the buffers was hundreds of megabytes.
@@ -355,6 +381,17 @@ fn link_open(
     } else {
         dest.to_string()
     };
+    let dest = match clean_url(&dest) {
+        Ok(dest) => dest,
+        Err(why) => {
+            out.problems.push(
+                unsafe_link("link", &why)
+                    .with_file(at.file)
+                    .at_offset(at.source, offset),
+            );
+            return format!("<a href=\"#\"{title_attr}>");
+        }
+    };
     if let Some(target) = dest.strip_prefix("@/") {
         let (file, anchor) = target
             .split_once('#')
@@ -384,27 +421,6 @@ fn link_open(
                 format!("<a href=\"#\"{title_attr}>")
             }
         };
-    }
-    let scheme = dest.split_once(':').map(|(s, _)| s.to_ascii_lowercase());
-    if let Some(scheme) = scheme.as_deref()
-        && !dest.starts_with('/')
-        && !matches!(scheme, "http" | "https" | "mailto" | "tel")
-        && scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.')
-    {
-        out.problems.push(
-            Diagnostic::warning(
-                "unsafe-link",
-                format!("link with the `{scheme}:` scheme was removed"),
-            )
-            .with_file(at.file)
-            .at_offset(at.source, offset)
-            .with_hint(
-                "links may use http, https, mailto and tel addresses, or @/ links to content files",
-            ),
-        );
-        return format!("<a{title_attr}>");
     }
     if dest.starts_with("http://") || dest.starts_with("https://") || dest.starts_with("//") {
         out.external_links.push((dest.clone(), offset));
@@ -480,16 +496,200 @@ fn inline_text(events: &[(Event<'_>, Range<usize>)]) -> String {
     s.trim().to_string()
 }
 
-fn unique_id(wanted: &str, used: &mut HashSet<String>) -> String {
-    let mut id = wanted.to_string();
-    let mut n = 1;
-    // The theme's own ids count as used on every page.
-    while RESERVED_IDS.contains(&id.as_str()) || used.contains(&id) {
-        id = format!("{wanted}-{n}");
-        n += 1;
+/// Heading ids handed out on one page.
+#[derive(Default)]
+struct HeadingIds {
+    used: HashSet<String>,
+    /// The next suffix to try for each wanted id: rescanning `-1`, `-2`, … for every repeat
+    /// made a page of 20,000 identical headings take half a minute.
+    next: HashMap<String, usize>,
+}
+
+impl HeadingIds {
+    /// `wanted`, or `wanted-N` with the smallest N not yet used. Every suffix below the stored
+    /// one was taken when it was tried, and ids are never given back, so skipping them gives
+    /// the same ids as trying each again.
+    fn unique(&mut self, wanted: &str) -> String {
+        let n = self.next.entry(wanted.to_string()).or_insert(0);
+        loop {
+            let id = if *n == 0 {
+                wanted.to_string()
+            } else {
+                format!("{wanted}-{n}")
+            };
+            *n += 1;
+            // The theme's own ids count as used on every page.
+            if !RESERVED_IDS.contains(&id.as_str()) && !self.used.contains(&id) {
+                self.used.insert(id.clone());
+                return id;
+            }
+        }
     }
-    used.insert(id.clone());
-    id
+}
+
+/// Cleans a link or image address the way a browser reads it (tabs and line breaks dropped
+/// anywhere, control characters and spaces dropped at the ends; pulldown-cmark has already
+/// decoded entities such as `&#x09;`), then allows only http, https, mailto and tel, relative
+/// addresses, fragments and `@/` links. `Err` says what was refused.
+fn clean_url(raw: &str) -> Result<String, String> {
+    let joined: String = raw
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    let url = joined.trim_matches(|c: char| c <= ' ' || c.is_control());
+    // Other control characters inside have no honest use and make the scheme ambiguous.
+    if url.chars().any(char::is_control) {
+        return Err("an address with control characters".into());
+    }
+    if url.starts_with(['/', '#', '?', '@']) {
+        return Ok(url.to_string());
+    }
+    // A scheme ends at the first `:` before any `/`, `?` or `#`; without one the address is
+    // relative. Anything before such a `:` that is not an allowed scheme is refused, even when a
+    // browser might read it as a path.
+    let head = &url[..url.find(['/', '?', '#']).unwrap_or(url.len())];
+    match head.split_once(':') {
+        None => Ok(url.to_string()),
+        Some((scheme, _)) => {
+            let lower = scheme.to_ascii_lowercase();
+            if matches!(lower.as_str(), "http" | "https" | "mailto" | "tel") {
+                Ok(url.to_string())
+            } else {
+                let shown: String = scheme.chars().take(24).collect();
+                Err(format!("the `{shown}:` scheme"))
+            }
+        }
+    }
+}
+
+fn unsafe_link(what: &str, why: &str) -> Diagnostic {
+    Diagnostic::warning("unsafe-link", format!("{what} with {why} was removed")).with_hint(
+        "links and images may use http, https, mailto and tel addresses, addresses on this site (/…, #…), or @/ links to content files",
+    )
+}
+
+/// Heading attributes (`{#id .class key=value}`) that may reach the page. Event handlers
+/// (`on…`), `style` and names HTML would split into several attributes never do; untrusted
+/// profiles keep only the id and classes, which are handled apart from these.
+fn safe_heading_attributes<'a>(
+    attrs: &[(CowStr<'a>, Option<CowStr<'a>>)],
+    offset: usize,
+    at: &BodySource<'_>,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<(CowStr<'a>, Option<CowStr<'a>>)> {
+    let mut kept = Vec::new();
+    for (name, value) in attrs {
+        let lower = name.to_ascii_lowercase();
+        let plain = name.starts_with(|c: char| c.is_ascii_alphabetic())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        let never = lower.starts_with("on") || lower == "style" || !plain;
+        if !never && at.trusted {
+            kept.push((name.clone(), value.clone()));
+            continue;
+        }
+        let shown: String = name.chars().take(40).collect();
+        let why = if never {
+            "event handlers (on…), style and unusual attribute names are never allowed"
+        } else {
+            "organisation profiles may give a heading only an id and classes"
+        };
+        problems.push(
+            Diagnostic::warning(
+                "unsafe-attribute",
+                format!("heading attribute `{shown}` was removed: {why}"),
+            )
+            .with_file(at.file)
+            .at_offset(at.source, offset)
+            .with_hint(
+                "write the heading as `## Otsikko {#tunnus .luokka}`, with only an id and classes",
+            ),
+        );
+    }
+    kept
+}
+
+/// The allow-list for HTML from untrusted text: what Markdown itself produces, nothing that runs.
+static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut b = ammonia::Builder::default();
+    let headings = ["h1", "h2", "h3", "h4", "h5", "h6"];
+    let mut tags: HashSet<&str> = [
+        "p",
+        "ul",
+        "ol",
+        "li",
+        "a",
+        "img",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "code",
+        "pre",
+        "blockquote",
+        "em",
+        "strong",
+        "del",
+        "hr",
+        "br",
+        "sup",
+        "div",
+    ]
+    .into_iter()
+    .collect();
+    tags.extend(headings);
+    let mut attributes: HashMap<&str, HashSet<&str>> = HashMap::new();
+    let mut allow = |tag: &'static str, names: &[&'static str]| {
+        attributes
+            .entry(tag)
+            .or_default()
+            .extend(names.iter().copied());
+    };
+    // `rel` is set by link_rel below and must not be allowed as written.
+    allow("a", &["href", "title", "class"]);
+    allow(
+        "img",
+        &[
+            "src", "alt", "title", "width", "height", "loading", "decoding",
+        ],
+    );
+    for h in headings {
+        // The table of contents links to these ids.
+        allow(h, &["id", "class"]);
+    }
+    // Table wrappers and footnotes.
+    allow("div", &["class", "id"]);
+    allow("sup", &["class"]);
+    allow("ol", &["start"]);
+    // Fenced code blocks name their language as a class.
+    allow("code", &["class"]);
+    // Column alignment; the style filter below keeps only text-align.
+    allow("th", &["style"]);
+    allow("td", &["style"]);
+    b.tags(tags)
+        .tag_attributes(attributes)
+        .generic_attributes(HashSet::new())
+        .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect())
+        .url_relative(ammonia::UrlRelative::PassThrough)
+        .link_rel(Some("noopener noreferrer"))
+        .filter_style_properties(["text-align"].into_iter().collect())
+        .clean_content_tags(
+            [
+                "script", "style", "iframe", "object", "embed", "noscript", "template", "textarea",
+                "select", "svg", "math", "frameset", "noembed", "xmp",
+            ]
+            .into_iter()
+            .collect(),
+        );
+    b
+});
+
+/// HTML with everything outside [`SANITIZER`]'s allow-list removed.
+fn sanitize(html: &str) -> String {
+    SANITIZER.clean(html).to_string()
 }
 
 fn finnish_quotes<'a>(text: &CowStr<'a>) -> CowStr<'a> {
@@ -541,6 +741,7 @@ mod tests {
             external_links_class: Some("external".into()),
             external_links_rel: Some("noopener".into()),
             base_path: "/base/".into(),
+            unsafe_html: true,
         }
     }
 
@@ -673,6 +874,164 @@ mod tests {
         assert!(!r.html.contains("<script"), "{}", r.html);
         assert!(!r.html.contains("<img src=x"), "{}", r.html);
         assert!(!r.html.contains("javascript:"), "{}", r.html);
+    }
+
+    fn warnings(r: &Rendered, code: &str) -> usize {
+        r.problems.iter().filter(|p| p.code == code).count()
+    }
+
+    #[test]
+    fn disguised_script_links_are_refused_everywhere() {
+        for dest in [
+            "java&#x09;script:alert(1)",
+            "&#x20;javascript:alert(1)",
+            "JaVaScRiPt:alert(1)",
+            "java&#x0A;script:alert(1)",
+            "java&#13;script:alert(1)",
+            "&#x01;javascript:alert(1)",
+            "java&#x01;script:alert(1)",
+            "vbscript:msgbox(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "file:///etc/passwd",
+            "jav&#97;script:alert(1)",
+            "&#106;avascript:alert(1)",
+            "<java\tscript:alert(1)>",
+        ] {
+            for trusted in [true, false] {
+                let body = format!("[x]({dest}) ![kuva]({dest})\n");
+                let r = run(&body, trusted);
+                let lower = r.html.to_ascii_lowercase();
+                for bad in ["javascript", "vbscript", "data:", "file:"] {
+                    assert!(!lower.contains(bad), "{dest}: {}", r.html);
+                }
+                assert_eq!(warnings(&r, "unsafe-link"), 2, "{dest}: {:?}", r.problems);
+                assert_eq!((r.problems[0].line, r.problems[0].column), (1, 1));
+            }
+        }
+        for dest in ["<javascript:alert(1)>", "<VBScript:x>"] {
+            let r = run(&format!("Katso {dest}\n"), true);
+            assert!(r.html.contains("<a href=\"#\">"), "{}", r.html);
+            assert_eq!(warnings(&r, "unsafe-link"), 1, "{dest}");
+        }
+    }
+
+    #[test]
+    fn allowed_addresses_pass_cleaned() {
+        let r = run(
+            "[a](https://example.fi/x) [b](mailto:a@example.fi) [c](tel:+358401234567) [d](#osio) [e](ohje/) [f](/haku/) [g](htt&#x09;ps://example.fi/) <info@example.fi>\n",
+            false,
+        );
+        assert!(r.problems.is_empty(), "{:?}", r.problems);
+        for href in [
+            "https://example.fi/x",
+            "mailto:a@example.fi",
+            "tel:+358401234567",
+            "#osio",
+            "ohje/",
+            "/base/haku/",
+            "mailto:info@example.fi",
+        ] {
+            assert!(
+                r.html.contains(&format!("href=\"{href}\"")),
+                "{href}: {}",
+                r.html
+            );
+        }
+        assert!(
+            r.html.contains("href=\"https://example.fi/\""),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("rel=\"noopener noreferrer\""), "{}", r.html);
+    }
+
+    #[test]
+    fn heading_attributes_lose_handlers_everywhere_and_all_but_id_and_class_in_profiles() {
+        let body = "## Hei {#hei .iso onfocus=alert(1) autofocus tabindex=0 style=color:red ONCLICK=x data-x=1}\n";
+        let trusted = run(body, true);
+        assert!(
+            trusted.html.contains(
+                "<h2 id=\"hei\" class=\"iso\" autofocus=\"\" tabindex=\"0\" data-x=\"1\">"
+            ),
+            "{}",
+            trusted.html
+        );
+        assert_eq!(
+            warnings(&trusted, "unsafe-attribute"),
+            3,
+            "{:?}",
+            trusted.problems
+        );
+        let profile = run(body, false);
+        assert!(
+            profile
+                .html
+                .starts_with("<h2 id=\"hei\" class=\"iso\">Hei</h2>"),
+            "{}",
+            profile.html
+        );
+        assert_eq!(warnings(&profile, "unsafe-attribute"), 6);
+        assert_eq!(profile.toc[0].id, "hei");
+    }
+
+    #[test]
+    fn profiles_are_sanitized_but_keep_markdown_markup() {
+        let body = "## Otsikko\n\n| a | b |\n|:-:|---|\n| 1 | 2 |\n\nTeksti[^1] *em* **strong** ~~del~~ `code`\n\n```rust\nfn x() {}\n```\n\n> lainaus\n\n---\n\n1. yksi\n\n[^1]: Alaviite.\n";
+        let r = run(body, false);
+        for kept in [
+            "<h2 id=\"otsikko\">",
+            "<div class=\"table-scroll\"><table>",
+            "<th style=\"text-align:center\">",
+            "<sup class=\"footnote-reference\"><a href=\"#1\"",
+            "<div class=\"footnote-definition\" id=\"1\">",
+            "<em>em</em>",
+            "<strong>strong</strong>",
+            "<del>del</del>",
+            "<code class=\"language-rust\">",
+            "<blockquote>",
+            "<hr>",
+            "<ol>",
+        ] {
+            assert!(r.html.contains(kept), "{kept}: {}", r.html);
+        }
+    }
+
+    #[test]
+    fn unsafe_html_false_sanitizes_trusted_pages_too() {
+        let body = "<script>alert(1)</script>\n\n<p onclick=\"x()\">Hei <b>sinä</b></p>\n\n<iframe src=\"https://e.fi\"></iframe>\n";
+        let at = BodySource {
+            file: Path::new("x.md"),
+            source: body,
+            body_offset: 0,
+            trusted: true,
+        };
+        let raw = render(body, &at, &opts(), &Links).html;
+        assert!(raw.contains("<script>"), "{raw}");
+        let options = MarkdownOptions {
+            unsafe_html: false,
+            ..opts()
+        };
+        let clean = render(body, &at, &options, &Links).html;
+        assert!(
+            !clean.contains("script") && !clean.contains("onclick"),
+            "{clean}"
+        );
+        assert!(!clean.contains("iframe"), "{clean}");
+        assert!(clean.contains("<p>Hei sinä</p>"), "{clean}");
+    }
+
+    #[test]
+    fn many_identical_headings_get_unique_ids_quickly() {
+        let body = "## Sama\n\n".repeat(20_000) + "## Sama-1\n\n## Main\n\n## Main\n";
+        let r = run(&body, false);
+        let ids: HashSet<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids.len(), r.headings.len());
+        assert_eq!(r.headings[1].id, "sama-1");
+        assert_eq!(r.headings[19_999].id, "sama-19999");
+        // An explicit-looking slug that an earlier repeat already took moves on.
+        assert_eq!(r.headings[20_000].id, "sama-1-1");
+        assert_eq!(r.headings[20_001].id, "main-1");
+        assert_eq!(r.headings[20_002].id, "main-2");
     }
 
     #[test]

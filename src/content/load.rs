@@ -921,6 +921,7 @@ fn markdown_options(config: &Config) -> MarkdownOptions {
         external_links_class: config.markdown.external_links_class.clone(),
         external_links_rel: config.markdown.external_links_rel.clone(),
         base_path: config.base_path().to_string(),
+        unsafe_html: config.markdown.unsafe_html,
     }
 }
 

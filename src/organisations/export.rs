@@ -192,39 +192,58 @@ pub(super) fn json(site: &Site, records: &[Record]) -> String {
 }
 
 /// `organisations.csv`: RFC 4180 (comma separated, CRLF line ends, quotes doubled), a header
-/// row, lists joined with `; `.
+/// row, lists joined with `; `, and cells a spreadsheet would run as a formula neutralised
+/// ([`spreadsheet_safe`]).
 pub(super) fn csv(records: &[Record]) -> String {
-    let mut out = COLUMNS.iter().map(|c| c.0).collect::<Vec<_>>().join(",");
-    out.push_str("\r\n");
+    let mut writer = ::csv::WriterBuilder::new()
+        .terminator(::csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    writer
+        .write_record(COLUMNS.iter().map(|c| c.0))
+        .expect("writing to memory");
     for r in records {
         let value = serde_json::to_value(r).expect("serializable");
-        let cells: Vec<String> = COLUMNS
-            .iter()
-            .map(|(c, _, _)| match &value[*c] {
-                serde_json::Value::Null => String::new(),
-                serde_json::Value::String(s) => quote(s),
-                serde_json::Value::Array(items) => quote(
-                    &items
-                        .iter()
-                        .filter_map(|i| i.as_str())
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                ),
-                other => other.to_string(),
-            })
-            .collect();
-        out.push_str(&cells.join(","));
-        out.push_str("\r\n");
+        let cells = COLUMNS.iter().map(|(c, _, _)| match &value[*c] {
+            serde_json::Value::Null => String::new(),
+            serde_json::Value::String(s) => spreadsheet_safe(s),
+            serde_json::Value::Array(items) => spreadsheet_safe(
+                &items
+                    .iter()
+                    .filter_map(|i| i.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
+            other => other.to_string(),
+        });
+        writer.write_record(cells).expect("writing to memory");
     }
-    out
+    let bytes = writer.into_inner().expect("writing to memory");
+    String::from_utf8(bytes).expect("the cells are UTF-8")
 }
 
-fn quote(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
+/// A text cell that a spreadsheet will show as text. Spreadsheets run a cell starting with `=`,
+/// `+`, `-` or `@` (and some a tab or carriage return before one) as a formula, and a formula
+/// can open links or run commands on the city's computers, so such cells get a `'` in front,
+/// which spreadsheets read as "this is text". A phone number written `+358 40 123 4567` is
+/// left as it is: with nothing but digits, spaces, parentheses and hyphens after the `+` it
+/// cannot name a function, and a `'` would spoil the number for everyone else reading the file.
+pub(super) fn spreadsheet_safe(cell: &str) -> String {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && !is_plain_phone(cell) {
+        format!("'{cell}")
     } else {
-        s.to_string()
+        cell.to_string()
     }
+}
+
+/// `^\+[0-9 ()-]+$`: an international phone number and nothing else.
+fn is_plain_phone(cell: &str) -> bool {
+    cell.strip_prefix('+').is_some_and(|rest| {
+        !rest.is_empty()
+            && rest
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '(' | ')' | '-'))
+    })
 }
 
 #[cfg(test)]
@@ -233,10 +252,44 @@ mod tests {
 
     #[test]
     fn csv_cells_are_quoted_only_when_needed() {
-        assert_eq!(quote("abc"), "abc");
-        assert_eq!(quote("a, b"), "\"a, b\"");
-        assert_eq!(quote("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(quote("two\nlines"), "\"two\nlines\"");
+        let record = |name: &str| Record {
+            id: "x".into(),
+            name: name.into(),
+            ..Record::default()
+        };
+        let text = csv(&[
+            record("abc"),
+            record("a, b"),
+            record("say \"hi\""),
+            record("two\nlines"),
+        ]);
+        let rows: Vec<&str> = text.split("\r\n").collect();
+        assert!(rows[0].starts_with("id,name,description,"), "{text}");
+        assert!(rows[1].starts_with("x,abc,,"), "{text}");
+        assert!(rows[2].starts_with("x,\"a, b\",,"), "{text}");
+        assert!(rows[3].starts_with("x,\"say \"\"hi\"\"\",,"), "{text}");
+        assert!(rows[4].starts_with("x,\"two\nlines\",,"), "{text}");
+        assert_eq!(rows.len(), 6, "a CRLF after every row: {text:?}");
+    }
+
+    #[test]
+    fn formula_cells_are_neutralised_but_phone_numbers_are_not() {
+        for (cell, safe) in [
+            ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+            ("@SUM(1)", "'@SUM(1)"),
+            ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+            ("-1+1", "'-1+1"),
+            ("\t=1", "'\t=1"),
+            ("\r=1", "'\r=1"),
+            ("+", "'+"),
+            ("+358 40 123 4567", "+358 40 123 4567"),
+            ("+358 (0)40 123-4567", "+358 (0)40 123-4567"),
+            ("040 123 4567", "040 123 4567"),
+            ("Kylätalo = koulu", "Kylätalo = koulu"),
+            ("", ""),
+        ] {
+            assert_eq!(spreadsheet_safe(cell), safe, "{cell:?}");
+        }
     }
 
     #[test]
