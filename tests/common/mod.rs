@@ -2,6 +2,8 @@
 //! binary on it, and read what it wrote.
 #![allow(dead_code)]
 
+pub mod index;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
