@@ -154,48 +154,12 @@ fn yes() -> bool {
     true
 }
 
-static CHOICE: &[(&str, Shape)] = &[("slug", Shape::Value), ("name", Shape::Value)];
-
-/// Every key `config.toml` may hold.
-pub static SCHEMA: &[(&str, Shape)] = &[
-    ("title", Shape::Value),
-    ("description", Shape::Value),
-    ("base_url", Shape::Value),
-    ("language", Shape::Value),
-    ("theme", Shape::Value),
-    ("taxonomies", Shape::TableArray(&[("name", Shape::Value)])),
-    ("feed_limit", Shape::Value),
-    (
-        "markdown",
-        Shape::Table(&[
-            ("external_links_class", Shape::Value),
-            ("external_links_rel", Shape::Value),
-            ("smart_punctuation", Shape::Value),
-            ("unsafe_html", Shape::Value),
-        ]),
-    ),
-    (
-        "organisations",
-        Shape::Table(&[
-            ("section", Shape::Value),
-            ("verified_max_age_months", Shape::Value),
-            ("categories", Shape::TableArray(CHOICE)),
-            ("areas", Shape::TableArray(CHOICE)),
-        ]),
-    ),
-    ("extra", Shape::FreeTable),
-    (
-        "check",
-        Shape::Table(&[
-            ("stale_after_months", Shape::Value),
-            ("accessibility_statement", Shape::Value),
-            ("external_skip", Shape::Value),
-            ("external_cache", Shape::Value),
-            ("external_timeout_seconds", Shape::Value),
-            ("external_retries", Shape::Value),
-        ]),
-    ),
-];
+/// Every key `config.toml` may hold, read from [`Config`] itself.
+pub fn schema() -> &'static [(&'static str, Shape)] {
+    static KEYS: std::sync::LazyLock<Vec<(&'static str, Shape)>> =
+        std::sync::LazyLock::new(toml_schema::table_keys::<Config>);
+    &KEYS
+}
 
 fn default_feed_limit() -> usize {
     20
@@ -223,7 +187,7 @@ impl Config {
             file_source: source,
             offset: 0,
         };
-        let mut config: Config = toml_schema::parse(source, SCHEMA, &at).map_err(Error::new)?;
+        let mut config: Config = toml_schema::parse(source, schema(), &at).map_err(Error::new)?;
         let mut problems = Vec::new();
         let locate = |key: &str| key_offset(source, key);
         match normalize_base_url(&config.base_url) {
@@ -369,6 +333,27 @@ pub fn key_offset(source: &str, key: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_allowed_keys_come_from_the_config_type() {
+        assert_eq!(
+            toml_schema::outline(schema()),
+            [
+                "title",
+                "description",
+                "base_url",
+                "language",
+                "theme",
+                "taxonomies[name]",
+                "feed_limit",
+                "markdown{external_links_class,external_links_rel,smart_punctuation,unsafe_html}",
+                "organisations{section,verified_max_age_months,categories[slug,name],areas[slug,name]}",
+                "extra{*}",
+                "check{stale_after_months,accessibility_statement,external_skip,external_cache,\
+                 external_timeout_seconds,external_retries}",
+            ]
+        );
+    }
 
     #[test]
     fn base_path_keeps_sub_path() {

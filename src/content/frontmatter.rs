@@ -121,51 +121,25 @@ pub struct Dates {
     pub updated: Option<NaiveDate>,
 }
 
-/// Keys a page may have.
-pub static PAGE_SCHEMA: &[(&str, Shape)] = &[
-    COMMON_0,
-    COMMON_1,
-    COMMON_2,
-    COMMON_3,
-    COMMON_4,
-    COMMON_5,
-    COMMON_6,
-    COMMON_7,
-    COMMON_8,
-    COMMON_9,
-    ("extra", Shape::FreeTable),
-    ("organisation", Shape::FreeTable),
-];
+/// Keys only a section (`_index.md`) may have.
+const SECTION_ONLY: &[&str] = &["generate_feed", "in_nav", "page_template"];
+/// Keys only a page may have.
+const PAGE_ONLY: &[&str] = &["organisation"];
 
-/// Keys a section (`_index.md`) may have.
-pub static SECTION_SCHEMA: &[(&str, Shape)] = &[
-    COMMON_0,
-    COMMON_1,
-    COMMON_2,
-    COMMON_3,
-    COMMON_4,
-    COMMON_5,
-    COMMON_6,
-    COMMON_7,
-    COMMON_8,
-    COMMON_9,
-    ("extra", Shape::FreeTable),
-    ("generate_feed", Shape::Value),
-    ("in_nav", Shape::Value),
-    ("page_template", Shape::Value),
-];
-
-// `Shape` is not `Copy`, so the shared keys are spelled once here and reused in both schemas.
-const COMMON_0: (&str, Shape) = ("title", Shape::Value);
-const COMMON_1: (&str, Shape) = ("description", Shape::Value);
-const COMMON_2: (&str, Shape) = ("date", Shape::Value);
-const COMMON_3: (&str, Shape) = ("updated", Shape::Value);
-const COMMON_4: (&str, Shape) = ("draft", Shape::Value);
-const COMMON_5: (&str, Shape) = ("weight", Shape::Value);
-const COMMON_6: (&str, Shape) = ("slug", Shape::Value);
-const COMMON_7: (&str, Shape) = ("aliases", Shape::Value);
-const COMMON_8: (&str, Shape) = ("template", Shape::Value);
-const COMMON_9: (&str, Shape) = ("taxonomies", Shape::FreeTable);
+/// Keys a page (or, with `is_section`, a section) may have, read from [`FrontMatter`] itself.
+pub fn schema(is_section: bool) -> &'static [(&'static str, Shape)] {
+    static KEYS: std::sync::LazyLock<[Vec<(&'static str, Shape)>; 2]> =
+        std::sync::LazyLock::new(|| {
+            let all = toml_schema::table_keys::<FrontMatter>();
+            let without = |left_out: &[&str]| -> Vec<(&'static str, Shape)> {
+                let mut keys = all.clone();
+                keys.retain(|(k, _)| !left_out.contains(k));
+                keys
+            };
+            [without(SECTION_ONLY), without(PAGE_ONLY)]
+        });
+    &KEYS[usize::from(is_section)]
+}
 
 /// Parses front matter text strictly; `is_section` picks the allowed keys.
 pub fn parse(
@@ -174,17 +148,13 @@ pub fn parse(
     source: &str,
     is_section: bool,
 ) -> Result<(FrontMatter, Dates), Vec<Diagnostic>> {
-    let schema = if is_section {
-        SECTION_SCHEMA
-    } else {
-        PAGE_SCHEMA
-    };
+    let keys = schema(is_section);
     let at = Located {
         file,
         file_source: source,
         offset: split.front_matter_offset,
     };
-    let fm: FrontMatter = toml_schema::parse(split.front_matter, schema, &at)?;
+    let fm: FrontMatter = toml_schema::parse(split.front_matter, keys, &at)?;
     let mut problems = Vec::new();
     let key_at =
         |key: &str| split.front_matter_offset + crate::config::key_offset(split.front_matter, key);
@@ -232,6 +202,30 @@ pub fn parse(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_allowed_keys_come_from_the_front_matter_type() {
+        let page = toml_schema::outline(schema(false));
+        let section = toml_schema::outline(schema(true));
+        let common = [
+            "title",
+            "description",
+            "date",
+            "updated",
+            "draft",
+            "weight",
+            "slug",
+            "aliases",
+            "template",
+            "taxonomies{*}",
+            "extra{*}",
+        ];
+        assert_eq!(page, [&common[..], &["organisation{*}"]].concat());
+        assert_eq!(
+            section,
+            [&common[..], &["generate_feed", "in_nav", "page_template"]].concat()
+        );
+    }
 
     #[test]
     fn splits_front_matter_and_body_with_offsets() {

@@ -10,15 +10,19 @@ use serde::de::DeserializeOwned;
 use std::path::Path;
 use toml::de::{DeTable, DeValue};
 
-/// The allowed shape of a TOML value.
-#[derive(Debug)]
+mod probe;
+
+pub use probe::table_keys;
+
+/// The allowed shape of a TOML value, read from the serde type with [`table_keys`].
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Shape {
     /// Any scalar or array of scalars; its type is checked by serde.
     Value,
     /// A table with exactly these keys.
-    Table(&'static [(&'static str, Shape)]),
+    Table(Vec<(&'static str, Shape)>),
     /// An array of tables, each with exactly these keys.
-    TableArray(&'static [(&'static str, Shape)]),
+    TableArray(Vec<(&'static str, Shape)>),
     /// A table whose keys are free (`[extra]`, `[taxonomies]`).
     FreeTable,
 }
@@ -44,7 +48,7 @@ impl Located<'_> {
 /// Parses `toml` strictly against `schema`, then deserializes it into `T`.
 pub fn parse<T: DeserializeOwned>(
     toml_text: &str,
-    schema: &'static [(&'static str, Shape)],
+    schema: &[(&'static str, Shape)],
     at: &Located<'_>,
 ) -> Result<T, Vec<Diagnostic>> {
     let document = match DeTable::parse(toml_text) {
@@ -98,13 +102,27 @@ fn humanize(message: &str) -> String {
     m
 }
 
+/// A schema in one line per key (`inner{a,b}`, `items[a,b]`, `free{*}`), for tests that pin
+/// what a type accepts.
+#[cfg(test)]
+pub(crate) fn outline(keys: &[(&'static str, Shape)]) -> Vec<String> {
+    keys.iter()
+        .map(|(k, s)| match s {
+            Shape::Value => k.to_string(),
+            Shape::FreeTable => format!("{k}{{*}}"),
+            Shape::Table(inner) => format!("{k}{{{}}}", outline(inner).join(",")),
+            Shape::TableArray(inner) => format!("{k}[{}]", outline(inner).join(",")),
+        })
+        .collect()
+}
+
 fn first_line(s: &str) -> &str {
     s.lines().next().unwrap_or(s).trim()
 }
 
 fn check_table(
     table: &DeTable<'_>,
-    schema: &'static [(&'static str, Shape)],
+    schema: &[(&'static str, Shape)],
     prefix: &str,
     at: &Located<'_>,
     problems: &mut Vec<Diagnostic>,
@@ -159,11 +177,6 @@ mod tests {
     struct Inner {
         a: Option<i64>,
     }
-    static SCHEMA: &[(&str, Shape)] = &[
-        ("title", Shape::Value),
-        ("inner", Shape::Table(&[("a", Shape::Value)])),
-    ];
-
     fn at<'a>(src: &'a str) -> Located<'a> {
         Located {
             file: Path::new("x.md"),
@@ -176,7 +189,7 @@ mod tests {
     fn reports_every_unknown_key_with_position_and_suggestion() {
         let file = "+++\ntitel = \"x\"\n[inner]\nb = 1\n+++\n";
         let toml = &file[4..file.len() - 4];
-        let mut errs = parse::<Doc>(toml, SCHEMA, &at(file)).unwrap_err();
+        let mut errs = parse::<Doc>(toml, &table_keys::<Doc>(), &at(file)).unwrap_err();
         crate::diagnostics::sort(&mut errs);
         assert_eq!(errs.len(), 2);
         assert_eq!((errs[0].line, errs[0].column), (2, 1));
@@ -194,7 +207,8 @@ mod tests {
     #[test]
     fn reports_wrong_types() {
         let file = "+++\ntitle = 5\n+++\n";
-        let errs = parse::<Doc>(&file[4..file.len() - 4], SCHEMA, &at(file)).unwrap_err();
+        let errs =
+            parse::<Doc>(&file[4..file.len() - 4], &table_keys::<Doc>(), &at(file)).unwrap_err();
         assert_eq!(errs[0].line, 2);
         assert!(
             errs[0]
