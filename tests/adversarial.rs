@@ -702,3 +702,20 @@ fn an_asset_name_that_cannot_be_an_output_name_is_an_error() {
         )],
     );
 }
+
+#[test]
+fn a_static_file_name_that_is_not_utf8_is_an_error() {
+    let sandbox = Sandbox::new();
+    sandbox.write_os(OsStr::from_bytes(b"static/logo\xff.png"), "png");
+    assert_refused(
+        "static non-UTF-8",
+        &sandbox,
+        &[expect(
+            "bad-file-name",
+            "static/logo\u{fffd}.png",
+            0,
+            0,
+            "is not valid UTF-8",
+        )],
+    );
+}

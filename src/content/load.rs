@@ -252,12 +252,32 @@ fn check_urls(site: &mut Site, problems: &mut Vec<Diagnostic>) {
     }
     let site_static = site.root.join("static");
     for entry in walkdir::WalkDir::new(&site_static).into_iter().flatten() {
-        if entry.file_type().is_file() {
-            if let Ok(rel) = entry.path().strip_prefix(&site_static) {
-                let rel = crate::text::slash_path(rel);
-                generated.insert(rel.clone(), format!("static/{rel}"));
-            }
+        if !entry.file_type().is_file() || is_editor_temp(&entry.file_name().to_string_lossy()) {
+            continue;
         }
+        let Ok(rel) = entry.path().strip_prefix(&site_static) else {
+            continue;
+        };
+        let checked = match rel.to_str() {
+            Some(_) => crate::site_path::check_file(&crate::text::slash_path(rel)),
+            None => Err(crate::site_path::PathError::NotUtf8(
+                rel.to_string_lossy().into_owned(),
+            )),
+        };
+        let rel = crate::text::slash_path(rel);
+        if let Err(why) = checked {
+            problems.push(
+                Diagnostic::error(
+                    "bad-file-name",
+                    format!("the file cannot be published under this name: {why}"),
+                )
+                .with_file(format!("static/{rel}"))
+                .with_hint(
+                    "rename the file (and its folders) using letters, digits, hyphens and dots",
+                ),
+            );
+        }
+        generated.insert(rel.clone(), format!("static/{rel}"));
     }
     // Taxonomy pages: made from config.toml and the pages' terms.
     let config_source = std::fs::read_to_string(site.root.join("config.toml")).unwrap_or_default();
