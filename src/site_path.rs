@@ -42,7 +42,9 @@ impl fmt::Display for PathError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             PathError::Empty => write!(f, "it is empty"),
-            PathError::EmptySegment => write!(f, "it has an empty part (`//`)"),
+            PathError::EmptySegment => {
+                write!(f, "it has an empty part (`//`, or `/` at its start or end)")
+            }
             PathError::Dot(dot) => write!(f, "it has a `{dot}` part, which would leave its folder"),
             PathError::Separator(c) => write!(f, "it contains `{c}`"),
             PathError::Control(c) => {

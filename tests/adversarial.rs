@@ -652,3 +652,70 @@ fn taxonomy_pages_and_static_files_are_addresses_too() {
         ],
     );
 }
+
+#[test]
+fn ordinary_names_and_slugs_still_fold_into_addresses() {
+    let sandbox = Sandbox::new();
+    sandbox.write("content/Kokous klo 12:00.md", &page("Kokous", ""));
+    sandbox.write("content/juttu.md", &page("Juttu", "slug = \"Hyvä Juttu!\""));
+    sandbox.edit(
+        "content/tietoa.md",
+        "title = \"Tietoa\"\n",
+        "title = \"Tietoa\"\naliases = [\"/vanha-tietoa/\", \"/vanha.html\"]\n",
+    );
+    let out = sandbox.run(&["build"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let public = sandbox.site().join("public");
+    for file in [
+        "kokous-klo-12-00/index.html",
+        "hyva-juttu/index.html",
+        "vanha-tietoa/index.html",
+        "vanha.html",
+        "haku/index.html",
+    ] {
+        assert!(public.join(file).is_file(), "{file} was not written");
+    }
+    let redirect = std::fs::read_to_string(public.join("vanha.html")).unwrap();
+    assert!(
+        redirect.contains("https://example.fi/tietoa/"),
+        "{redirect}"
+    );
+}
+
+#[test]
+fn an_asset_name_that_cannot_be_an_output_name_is_an_error() {
+    let sandbox = Sandbox::new();
+    sandbox.write("content/kuvat/kuva:1.png", "png");
+    assert_refused(
+        "asset with a colon",
+        &sandbox,
+        &[expect(
+            "bad-file-name",
+            "content/kuvat/kuva:1.png",
+            0,
+            0,
+            "the file cannot be published under this name: it contains `:`",
+        )],
+    );
+}
+
+#[test]
+fn a_static_file_name_that_is_not_utf8_is_an_error() {
+    let sandbox = Sandbox::new();
+    sandbox.write_os(OsStr::from_bytes(b"static/logo\xff.png"), "png");
+    assert_refused(
+        "static non-UTF-8",
+        &sandbox,
+        &[expect(
+            "bad-file-name",
+            "static/logo\u{fffd}.png",
+            0,
+            0,
+            "is not valid UTF-8",
+        )],
+    );
+}

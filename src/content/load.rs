@@ -252,12 +252,32 @@ fn check_urls(site: &mut Site, problems: &mut Vec<Diagnostic>) {
     }
     let site_static = site.root.join("static");
     for entry in walkdir::WalkDir::new(&site_static).into_iter().flatten() {
-        if entry.file_type().is_file() {
-            if let Ok(rel) = entry.path().strip_prefix(&site_static) {
-                let rel = crate::text::slash_path(rel);
-                generated.insert(rel.clone(), format!("static/{rel}"));
-            }
+        if !entry.file_type().is_file() || is_editor_temp(&entry.file_name().to_string_lossy()) {
+            continue;
         }
+        let Ok(rel) = entry.path().strip_prefix(&site_static) else {
+            continue;
+        };
+        let checked = match rel.to_str() {
+            Some(_) => crate::site_path::check_file(&crate::text::slash_path(rel)),
+            None => Err(crate::site_path::PathError::NotUtf8(
+                rel.to_string_lossy().into_owned(),
+            )),
+        };
+        let rel = crate::text::slash_path(rel);
+        if let Err(why) = checked {
+            problems.push(
+                Diagnostic::error(
+                    "bad-file-name",
+                    format!("the file cannot be published under this name: {why}"),
+                )
+                .with_file(format!("static/{rel}"))
+                .with_hint(
+                    "rename the file (and its folders) using letters, digits, hyphens and dots",
+                ),
+            );
+        }
+        generated.insert(rel.clone(), format!("static/{rel}"));
     }
     // Taxonomy pages: made from config.toml and the pages' terms.
     let config_source = std::fs::read_to_string(site.root.join("config.toml")).unwrap_or_default();
@@ -414,10 +434,22 @@ type Listed = (Vec<(PathBuf, String)>, Vec<Diagnostic>);
 fn walk(content_dir: &Path) -> Result<Walked> {
     let mut markdown = Vec::new();
     let mut assets = Vec::new();
-    let (files, problems) = walk_dir(content_dir, "")?;
+    let (files, mut problems) = walk_dir(content_dir, "")?;
     for (abs, rel) in files {
         if rel.ends_with(".md") {
             markdown.push((abs, rel));
+        } else if let Err(why) = crate::site_path::check_file(&rel) {
+            // Copied under the same path: every part of it becomes part of the output path.
+            problems.push(
+                Diagnostic::error(
+                    "bad-file-name",
+                    format!("the file cannot be published under this name: {why}"),
+                )
+                .with_file(PathBuf::from("content").join(&rel))
+                .with_hint(
+                    "rename the file (and its folders) using letters, digits, hyphens and dots",
+                ),
+            );
         } else {
             assets.push(Asset {
                 source: abs,
@@ -449,7 +481,11 @@ fn walk_dir(dir: &Path, rel: &str) -> Result<Listed> {
         if !kind.is_file() && !kind.is_dir() {
             continue;
         }
-        match crate::site_path::check_os_segment(&name) {
+        // Only UTF-8 here: page names are folded into slugs, asset paths are checked in `walk`.
+        let utf8 = name.to_str().ok_or_else(|| {
+            crate::site_path::PathError::NotUtf8(name.to_string_lossy().into_owned())
+        });
+        match utf8 {
             Ok(text) => entries.push((text.to_string(), kind.is_dir())),
             Err(why) => {
                 let what = if kind.is_dir() { "folder" } else { "file" };
@@ -686,92 +722,48 @@ fn item_slug(
     is_section: bool,
     index: usize,
 ) -> std::result::Result<String, (String, Box<Diagnostic>)> {
+    use crate::site_path::check_segment;
+    let explicit = f.meta.slug.as_deref();
+    let (raw, what) = match explicit {
+        Some(slug) => (slug, "slug"),
+        None if is_section => (name, "folder name"),
+        None => (name, "file name"),
+    };
+    let slug = slugify(raw);
+    // A file or folder name is one name by construction; `C:` or `12:00` in one folds fine.
+    let raw_ok = if explicit.is_some() {
+        check_segment(raw)
+    } else {
+        Ok(())
+    };
+    let why = match raw_ok {
+        Err(why) => format!("cannot be part of an address: {why}"),
+        Ok(()) if slug.is_empty() => "has no letters or digits to make an address from".into(),
+        Ok(()) => match check_segment(&slug) {
+            Ok(()) => return Ok(slug),
+            Err(why) => format!("cannot be part of an address: {why}"),
+        },
+    };
     let file = &f.file;
-    let proposal = || propose_slug(f.meta.title.as_deref().unwrap_or(""), index);
-    let problem =
-        |message: String, hint: String| -> std::result::Result<String, (String, Box<Diagnostic>)> {
-            let proposal = proposal();
-            let hint = hint.replace("{proposal}", &proposal);
-            Err((
-                proposal,
-                Box::new(
-                    Diagnostic::error("bad-slug", message)
-                        .with_file(&file.display)
-                        .with_hint(hint),
-                ),
-            ))
-        };
-    match &f.meta.slug {
-        Some(raw) => {
-            let at = key_offset_in(file, "slug");
-            let located = |r: std::result::Result<String, (String, Box<Diagnostic>)>| {
-                r.map_err(|(p, d)| (p, Box::new(d.at_offset(&file.source, at))))
-            };
-            let hint =
-                "write a plain slug of letters, digits and hyphens, e.g. slug = \"{proposal}\""
-                    .to_string();
-            if let Err(why) = crate::site_path::check_segment(raw) {
-                return located(problem(
-                    format!(
-                        "the slug `{}` cannot be part of an address: {why}",
-                        shown(raw)
-                    ),
-                    hint,
-                ));
-            }
-            let slug = slugify(raw);
-            if slug.is_empty() {
-                return located(problem(
-                    format!(
-                        "the slug `{}` has no letters or digits to make an address from",
-                        shown(raw)
-                    ),
-                    hint,
-                ));
-            }
-            if let Err(why) = crate::site_path::check_segment(&slug) {
-                return located(problem(
-                    format!(
-                        "the slug `{}` cannot be part of an address: {why}",
-                        shown(raw)
-                    ),
-                    hint,
-                ));
-            }
-            Ok(slug)
+    let proposal = propose_slug(f.meta.title.as_deref().unwrap_or(""), index);
+    let hint = match (explicit, is_section) {
+        (Some(_), _) => {
+            format!("write a plain slug of letters, digits and hyphens, e.g. slug = \"{proposal}\"")
         }
-        None => {
-            let (what, place) = if is_section {
-                ("folder name", "its _index.md")
-            } else {
-                ("file name", "its")
-            };
-            let hint = format!(
-                "add slug = \"{{proposal}}\" to {place} front matter, or rename the {}",
-                if is_section { "folder" } else { "file" }
-            );
-            let slug = slugify(name);
-            if slug.is_empty() {
-                return problem(
-                    format!(
-                        "the {what} `{}` has no letters or digits to make an address from",
-                        shown(name)
-                    ),
-                    hint,
-                );
-            }
-            if let Err(why) = crate::site_path::check_segment(&slug) {
-                return problem(
-                    format!(
-                        "the {what} `{}` cannot be part of an address: {why}",
-                        shown(name)
-                    ),
-                    hint,
-                );
-            }
-            Ok(slug)
+        (None, true) => {
+            format!("add slug = \"{proposal}\" to its _index.md front matter, or rename the folder")
         }
+        (None, false) => {
+            format!("add slug = \"{proposal}\" to its front matter, or rename the file")
+        }
+    };
+    let mut problem = Diagnostic::error("bad-slug", format!("the {what} `{}` {why}", shown(raw)))
+        .with_file(&file.display)
+        .with_hint(hint);
+    if explicit.is_some() {
+        problem = problem.at_offset(&file.source, key_offset_in(file, "slug"));
     }
+    Err((proposal, Box::new(problem)))
 }
 
 /// A slug to suggest: the title's, kept short, or `sivu-N` when the title has no letters either.
