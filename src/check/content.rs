@@ -1,5 +1,5 @@
-//! Checks on the loaded model that need no rendering: descriptions, duplicate titles and
-//! addresses, images without alt text, headings that skip levels.
+//! Checks on the loaded model that need no rendering: descriptions, duplicate titles, images
+//! without alt text, headings that skip levels. (Addresses are checked by the loader.)
 
 use super::{Document, at_key, documents};
 use crate::content::{Site, SourceFile};
@@ -29,7 +29,6 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
         findings.extend(heading_levels(file, content));
     }
     findings.extend(duplicate_titles(site));
-    findings.extend(duplicate_aliases(site));
     findings
 }
 
@@ -136,61 +135,6 @@ fn duplicate_titles(site: &Site) -> Vec<Diagnostic> {
                     "title",
                 )
                 .with_hint("give each page a title that tells it apart from the others"),
-            );
-        }
-    }
-    findings
-}
-
-/// Two files claiming the same old address: only one redirect can be written there.
-/// (Pages sharing an address, and aliases shadowing a page, are reported by the loader and
-/// the renderer.)
-fn duplicate_aliases(site: &Site) -> Vec<Diagnostic> {
-    let base = site.config.base_path().trim_start_matches('/');
-    let mut seen: HashMap<String, &SourceFile> = HashMap::new();
-    let mut findings = Vec::new();
-    for Document { file, meta, .. } in documents(site) {
-        for alias in &meta.aliases {
-            let clean = alias.trim_start_matches('/');
-            let clean = clean.strip_prefix(base).unwrap_or(clean);
-            let key = format!("{}/", clean.trim_end_matches('/'));
-            match seen.get(&key) {
-                Some(other) if other.relative != file.relative => findings.push(
-                    at_key(
-                        Diagnostic::error(
-                            "duplicate-url",
-                            format!(
-                                "alias `{alias}` is also an alias of {}",
-                                other.display.display()
-                            ),
-                        ),
-                        file,
-                        "aliases",
-                    )
-                    .with_hint("keep the alias on one page only"),
-                ),
-                Some(_) => {}
-                None => {
-                    seen.insert(key, file);
-                }
-            }
-        }
-    }
-    // Taxonomy pages are generated at `<name>/`; a section there would be overwritten.
-    for taxonomy in &site.taxonomies {
-        let path = format!("{}/", taxonomy.name);
-        if let Some(s) = site.sections.iter().find(|s| s.path == path) {
-            findings.push(
-                Diagnostic::error(
-                    "duplicate-url",
-                    format!(
-                        "the section is published at /{path}, where the `{}` taxonomy's pages go",
-                        taxonomy.name
-                    ),
-                )
-                .with_file(&s.file.display)
-                .at(1, 1)
-                .with_hint("give the section another `slug`, or rename the taxonomy"),
             );
         }
     }
