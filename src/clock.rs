@@ -15,9 +15,3 @@ pub fn today() -> Result<NaiveDate> {
         Err(_) => Ok(chrono::Local::now().date_naive()),
     }
 }
-
-/// Like [`today`], but an invalid `KUMPPANI_TODAY` falls back to the system date; for places that
-/// cannot report errors (template functions). Commands validate the variable up front.
-pub fn today_or_system() -> NaiveDate {
-    today().unwrap_or_else(|_| chrono::Local::now().date_naive())
-}

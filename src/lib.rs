@@ -50,6 +50,8 @@ pub struct BuildOptions {
     pub serve_mode: bool,
     /// Replace an existing file or a folder that kumppani did not write (`--force`).
     pub force: bool,
+    /// The date to build as of; `None` reads it with [`clock::today`].
+    pub today: Option<chrono::NaiveDate>,
 }
 
 /// Time spent in each pipeline step, for `--verbose`.
@@ -112,16 +114,14 @@ pub struct BuildReport {
 pub fn load(
     root: &Path,
     base_url: Option<&str>,
-    drafts: bool,
+    options: &LoadOptions,
     timings: &mut Timings,
 ) -> Result<Site> {
     let mut config = timings.time("read config", || Config::load(root))?;
     if let Some(url) = base_url {
         config.set_base_url(url)?;
     }
-    timings.time("load content", || {
-        content::load(root, config, &LoadOptions { drafts })
-    })
+    timings.time("load content", || content::load(root, config, options))
 }
 
 /// Renders a loaded site into `dir` (which must exist and be empty).
@@ -265,10 +265,14 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         .clone()
         .unwrap_or_else(|| options.root.join("public"));
     output::check_output_dir(&options.root, &output, options.force)?;
+    let load_options = LoadOptions {
+        drafts: options.drafts,
+        today: options.today.map_or_else(clock::today, Ok)?,
+    };
     let site = Arc::new(load(
         &options.root,
         options.base_url.as_deref(),
-        options.drafts,
+        &load_options,
         &mut timings,
     )?);
     let staging = output::staging_dir(&output)?;

@@ -1,6 +1,7 @@
 //! The `kumppani` command line: parses arguments, calls the library, prints the result and picks
 //! the exit code (0 ok, 1 problems in the site's files, 2 usage or I/O errors).
 
+use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 use kumppani::diagnostics::Error;
 use std::path::PathBuf;
@@ -106,11 +107,7 @@ enum CheckFormat {
     Json,
 }
 
-fn check(args: CheckArgs) -> ExitCode {
-    let today = match kumppani::clock::today() {
-        Ok(d) => d,
-        Err(err) => return fail(&err),
-    };
+fn check(args: CheckArgs, today: NaiveDate) -> ExitCode {
     let report = kumppani::check::run(&kumppani::check::CheckOptions {
         root: args.root,
         drafts: args.drafts,
@@ -150,6 +147,11 @@ fn fail(err: &Error) -> ExitCode {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // One date for the whole run, whatever the command; a malformed KUMPPANI_TODAY stops here.
+    let today = match kumppani::clock::today() {
+        Ok(d) => d,
+        Err(err) => return fail(&err),
+    };
     match cli.command {
         Command::Build(args) => {
             let options = kumppani::BuildOptions {
@@ -159,6 +161,7 @@ fn main() -> ExitCode {
                 drafts: args.drafts,
                 serve_mode: false,
                 force: args.force,
+                today: Some(today),
             };
             match kumppani::build(&options) {
                 Ok(report) => {
@@ -189,8 +192,8 @@ fn main() -> ExitCode {
                 Err(err) => fail(&err),
             }
         }
-        Command::Check(args) => check(args),
-        Command::Serve(args) => serve_cli::run(args),
+        Command::Check(args) => check(args, today),
+        Command::Serve(args) => serve_cli::run(args, today),
         Command::Init { dir } => match kumppani::init::init(&dir) {
             Ok(()) => {
                 println!(
@@ -203,7 +206,7 @@ fn main() -> ExitCode {
             Err(err) => fail(&err),
         },
         Command::New(NewCommand::Organisation { name, root }) => {
-            match kumppani::organisations::new_organisation(&root, &name) {
+            match kumppani::organisations::new_organisation(&root, &name, today) {
                 Ok(path) => {
                     println!("Created {}", path.display());
                     ExitCode::SUCCESS

@@ -675,6 +675,7 @@ impl SiteData {
 }
 
 fn register(tera: &mut Tera, data: Arc<SiteData>, translations: Translations, css_url: &str) {
+    let today = data.site.today.to_string();
     let css = css_url.to_string();
 
     let d = data.clone();
@@ -751,8 +752,8 @@ fn register(tera: &mut Tera, data: Arc<SiteData>, translations: Translations, cs
         },
     );
 
-    tera.register_function("now", |_: Kwargs, _: &State| -> String {
-        crate::clock::today_or_system().to_string()
+    tera.register_function("now", move |_: Kwargs, _: &State| -> String {
+        today.clone()
     });
 
     tera.register_filter(

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 /// Runs the server until Ctrl-C.
-pub(crate) fn run(args: ServeArgs) -> ExitCode {
+pub(crate) fn run(args: ServeArgs, today: chrono::NaiveDate) -> ExitCode {
     // Ctrl-C must reach the main thread so the server can end its streams and threads and drop
     // its private build folder instead of being killed midway through a rebuild.
     // A second Ctrl-C leaves at once, without waiting for a long rebuild to finish.
@@ -28,6 +28,7 @@ pub(crate) fn run(args: ServeArgs) -> ExitCode {
         port: args.port,
         next_free_port: true,
         drafts: args.drafts,
+        today: Some(today),
         on_event: Some(Arc::new(print_event)),
     };
     let server = match start(options) {

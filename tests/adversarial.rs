@@ -10,10 +10,8 @@ use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::time::SystemTime;
-
-const BIN: &str = env!("CARGO_BIN_EXE_kumppani");
 
 const CONFIG: &str =
     "title = \"Testi\"\nbase_url = \"https://example.fi/\"\ntaxonomies = [{ name = \"aiheet\" }]\n";
@@ -114,7 +112,7 @@ impl Sandbox {
     }
 
     fn run(&self, args: &[&str]) -> Output {
-        Command::new(BIN)
+        common::kumppani()
             .args(args)
             .current_dir(self.site())
             .env("TMPDIR", self.tmp())

@@ -398,7 +398,7 @@ fn output_is_deterministic() {
 fn init_makes_a_site_that_builds() {
     let dir = tempfile::tempdir().unwrap();
     let new_site = dir.path().join("uusi");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kumppani"))
+    let out = common::kumppani()
         .arg("init")
         .arg(&new_site)
         .output()
@@ -408,7 +408,7 @@ fn init_makes_a_site_that_builds() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kumppani"))
+    let out = common::kumppani()
         .arg("build")
         .current_dir(&new_site)
         .output()
@@ -430,7 +430,7 @@ fn init_makes_a_site_that_builds() {
             "init writes no Ylöjärvi text"
         );
     }
-    let again = std::process::Command::new(env!("CARGO_BIN_EXE_kumppani"))
+    let again = common::kumppani()
         .arg("init")
         .arg(&new_site)
         .output()
@@ -444,13 +444,10 @@ fn init_makes_a_site_that_builds() {
 
 #[test]
 fn help_explains_the_commands() {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kumppani"))
-        .arg("--help")
-        .output()
-        .unwrap();
+    let out = common::kumppani().arg("--help").output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("build") && text.contains("init"), "{text}");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kumppani"))
+    let out = common::kumppani()
         .args(["build", "--help"])
         .output()
         .unwrap();
@@ -480,7 +477,7 @@ fn verbose_prints_step_timings() {
 fn the_bundled_hub_builds_without_warnings_and_every_link_resolves() {
     let out_dir = tempfile::tempdir().unwrap();
     let public = out_dir.path().join("public");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kumppani"))
+    let out = common::kumppani()
         .args([
             "build",
             "--base-url",

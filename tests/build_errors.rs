@@ -316,7 +316,7 @@ fn a_disk_error_exits_2_and_keeps_public() {
 #[test]
 fn a_missing_config_is_a_usage_error_with_a_hint() {
     let dir = tempfile::tempdir().unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kumppani"))
+    let out = common::kumppani()
         .arg("build")
         .current_dir(dir.path())
         .output()
@@ -327,4 +327,29 @@ fn a_missing_config_is_a_usage_error_with_a_hint() {
         err.contains("no config.toml") && err.contains("kumppani init"),
         "{err}"
     );
+}
+
+#[test]
+fn a_malformed_kumppani_today_is_a_usage_error_for_every_command() {
+    let site = TestSite::fixture("all-templates");
+    for args in [
+        &["build"][..],
+        &["check"],
+        &["serve", "--port", "0"],
+        &["new", "organisation", "Uusi yhdistys"],
+    ] {
+        let out = common::kumppani()
+            .args(args)
+            .current_dir(site.root())
+            .env("KUMPPANI_TODAY", "notadate")
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains("KUMPPANI_TODAY=`notadate` is not a date"),
+            "{args:?}: {err}"
+        );
+    }
+    assert!(!site.path("public").exists());
 }

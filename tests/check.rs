@@ -1,10 +1,12 @@
 //! `kumppani check`: fixture sites with known problems, checked through the real binary, and the
 //! external link checker against a loopback server.
 
+mod common;
+
+use common::{copy_dir, fixture};
 use serde_json::Value;
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -12,15 +14,9 @@ use std::time::Duration;
 /// The date the freshness checks compare with, fixed so the fixtures never go stale.
 const TODAY: &str = "2026-11-28";
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
-
 /// Runs `kumppani check --root <root> <args>` and returns (exit code, stdout).
 fn check_with_date(root: &Path, today: &str, args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_kumppani"))
+    let out = common::kumppani()
         .arg("check")
         .arg("--root")
         .arg(root)
@@ -388,19 +384,6 @@ fn site_with_links(links: &[String]) -> tempfile::TempDir {
     dir
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 /// External findings by the URL named in their message.
 fn external_findings(doc: &Value) -> HashMap<String, (String, String, u64)> {
     findings(doc)
@@ -537,7 +520,7 @@ fn tree(dir: &Path) -> BTreeSet<PathBuf> {
 /// Runs `kumppani check --format json` in `cwd` (no `--root`: the site is the working folder)
 /// with every temp dir variable pointing at `tmp`.
 fn check_in(cwd: &Path, tmp: &Path) -> (i32, Value) {
-    let out = Command::new(env!("CARGO_BIN_EXE_kumppani"))
+    let out = common::kumppani()
         .args(["check", "--format", "json"])
         .current_dir(cwd)
         .env("KUMPPANI_TODAY", TODAY)

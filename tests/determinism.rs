@@ -2,14 +2,15 @@
 //! scheduling order into the output. Builds the bundled hub and the `images` fixture with the
 //! `kumppani` binary under RAYON_NUM_THREADS=1 and =2 and compares every output file.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 
 fn build_with_threads(root: &Path, threads: usize) -> BTreeMap<String, Vec<u8>> {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("public");
-    let status = Command::new(env!("CARGO_BIN_EXE_kumppani"))
+    let status = common::kumppani()
         .args(["build", "--root"])
         .arg(root)
         .arg("--output")

@@ -3,11 +3,11 @@
 //! and `kumppani new organisation`. Each test copies `tests/fixtures/orgs-base/` into a
 //! temporary folder, changes what it needs, and runs the real binary.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-const BIN: &str = env!("CARGO_BIN_EXE_kumppani");
+use std::process::Output;
 
 fn today() -> String {
     chrono::Local::now().date_naive().to_string()
@@ -43,7 +43,7 @@ fn edit(site: &Path, file: &str, old: &str, new: &str) {
 }
 
 fn run(args: &[&str], site: &Path) -> Output {
-    Command::new(BIN)
+    common::kumppani()
         .args(args)
         .current_dir(site)
         .output()

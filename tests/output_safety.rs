@@ -6,10 +6,8 @@ mod common;
 
 use common::TestSite;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
-
-const BIN: &str = env!("CARGO_BIN_EXE_kumppani");
 
 fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
@@ -87,7 +85,7 @@ fn a_killed_build_leaves_the_old_or_the_new_output_never_a_torn_one() {
             "content/massa/sivu-1.md",
             &format!("+++\ntitle = \"Kierros {round}\"\n+++\n\nTeksti.\n"),
         );
-        let mut child = Command::new(BIN)
+        let mut child = common::kumppani()
             .arg("build")
             .current_dir(site.root())
             .stdout(Stdio::null())
@@ -230,7 +228,7 @@ fn two_builds_into_one_output_do_not_interleave() {
     site.build(&[]);
     let expected = files(&site.path("public"));
     let spawn = || {
-        Command::new(BIN)
+        common::kumppani()
             .arg("build")
             .current_dir(site.root())
             .stdout(Stdio::null())

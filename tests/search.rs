@@ -151,7 +151,11 @@ fn title_words_score_higher_than_body_words() {
 #[test]
 fn a_low_threshold_shards_the_key_range() {
     let mut timings = kumppani::Timings::default();
-    let site = kumppani::load(&fixture(), None, false, &mut timings).unwrap();
+    let options = kumppani::content::LoadOptions {
+        drafts: false,
+        today: kumppani::clock::today().unwrap(),
+    };
+    let site = kumppani::load(&fixture(), None, &options, &mut timings).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let writer = kumppani::output::Writer::new(dir.path());
     let options = IndexOptions {

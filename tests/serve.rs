@@ -11,9 +11,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
-#[path = "support/copy_dir.rs"]
-mod copy_dir;
-use copy_dir::copy_dir;
+mod common;
+
+use common::copy_dir;
 
 const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/serve");
 /// Bound on every wait; a healthy run needs a fraction of a second.
@@ -671,7 +671,7 @@ fn assert_served_equals_built(server: &Server, root: &Path) {
         base_url: Some(server.url()),
         drafts: false,
         serve_mode: true,
-        force: false,
+        ..Default::default()
     })
     .expect("fresh build");
     // The marker that says the folder is a build output is not part of the site.
@@ -834,7 +834,7 @@ fn served_site_equals_a_fresh_build_after_a_sequence_of_edits() {
 fn command_line_prints_the_url_and_stops_cleanly_on_ctrl_c() {
     use std::io::BufRead;
     let (_tmp, root) = fixture();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kumppani"))
+    let mut child = common::kumppani()
         .args(["serve", "--port", "0", "--root"])
         .arg(&root)
         .stdout(std::process::Stdio::piped())

@@ -8,7 +8,7 @@ mod common;
 use common::TestSite;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
@@ -32,7 +32,7 @@ impl Drop for Serve {
 
 impl Serve {
     fn start(site: &TestSite) -> Serve {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_kumppani"))
+        let mut child = common::kumppani()
             .args(["serve", "--port", "0", "--root"])
             .arg(site.root())
             .stdout(Stdio::piped())

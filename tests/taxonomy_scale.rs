@@ -4,8 +4,9 @@
 //! terms times the terms per page (20,000 tags took minutes). No timing is asserted; the test
 //! takes seconds only while that stays linear.
 
+mod common;
+
 use std::path::Path;
-use std::process::Command;
 
 const PAGES: usize = 40;
 const TAGS_PER_PAGE: usize = 500;
@@ -95,7 +96,7 @@ fn twenty_thousand_terms_each_get_a_page_listing_their_page() {
     let dir = scratch();
     let root = dir.path();
     generate(root);
-    let out = Command::new(env!("CARGO_BIN_EXE_kumppani"))
+    let out = common::kumppani()
         .arg("build")
         .arg("--root")
         .arg(root)

@@ -82,6 +82,7 @@ pub fn run(options: &CheckOptions) -> Report {
         config,
         &LoadOptions {
             drafts: options.drafts,
+            today: options.today,
         },
     );
     let site = match loaded {

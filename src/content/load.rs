@@ -11,10 +11,12 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// Choices that change what is loaded.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct LoadOptions {
     /// Include pages and sections marked `draft = true`.
     pub drafts: bool,
+    /// The date the site is built as of (see [`crate::clock::today`]).
+    pub today: chrono::NaiveDate,
 }
 
 /// A parsed file before it knows its place in the site.
@@ -106,7 +108,7 @@ pub fn load_collecting(
         });
     }
 
-    let mut site = assemble(root, config, files, &mut problems);
+    let mut site = assemble(root, config, options.today, files, &mut problems);
     site.assets = assets;
     render_markdown(&mut site, &unreadable, &drafts, &mut problems);
     check_anchors(&site, &mut problems);
@@ -564,6 +566,7 @@ pub(super) fn parse_file(abs: &Path, rel: &str) -> std::result::Result<Parsed, V
 fn assemble(
     root: &Path,
     config: Config,
+    today: chrono::NaiveDate,
     files: Vec<Parsed>,
     problems: &mut Vec<Diagnostic>,
 ) -> Site {
@@ -691,6 +694,7 @@ fn assemble(
         by_file,
         assets: Vec::new(),
         warnings: Vec::new(),
+        today,
     }
 }
 

@@ -139,6 +139,8 @@ pub struct Site {
     pub assets: Vec<Asset>,
     /// Warnings found while loading.
     pub warnings: Vec<Diagnostic>,
+    /// The date the site is built as of: freshness of profiles, `now()` in templates.
+    pub today: chrono::NaiveDate,
 }
 
 impl Site {

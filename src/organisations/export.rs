@@ -7,7 +7,6 @@
 
 use super::pages::{LICENCE, LICENCE_URL};
 use super::{checks, choice_name, logo_asset};
-use crate::clock::today_or_system as today;
 use crate::config::OrganisationsConfig;
 use crate::content::Site;
 use serde::Serialize;
@@ -182,7 +181,7 @@ pub(super) fn json(site: &Site, records: &[Record]) -> String {
         "source": site.config.base_url,
         "licence": LICENCE,
         "licence_url": LICENCE_URL,
-        "generated": today().to_string(),
+        "generated": site.today.to_string(),
         "columns": COLUMNS.iter().map(|(name, hsds, about)| serde_json::json!({"name": name, "hsds": hsds, "description": about})).collect::<Vec<_>>(),
         "organizations": records,
     });

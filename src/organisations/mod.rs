@@ -16,7 +16,6 @@ mod skeleton;
 pub use pages::{directory_sitemap, render_directory};
 pub use skeleton::new_organisation;
 
-use crate::clock::today_or_system as today;
 use crate::config::{Choice, OrganisationsConfig};
 use crate::content::{Page, Site, frontmatter};
 use crate::diagnostics::Diagnostic;
@@ -110,7 +109,7 @@ pub fn is_stale(org: &Organisation, today: NaiveDate, max_age_months: u32) -> bo
 /// Reads and checks every profile, stores them on their pages, and makes the directory
 /// section use the directory templates. Errors and stale-profile warnings go to `problems`.
 pub(crate) fn attach(site: &mut Site, problems: &mut Vec<Diagnostic>) {
-    let today = today();
+    let today = site.today;
     let config = site.config.organisations.clone();
     let prefix = config.as_ref().map(content_prefix);
     // Profiles are parsed in parallel (a large directory has thousands); problems keep page order.
@@ -508,7 +507,7 @@ pub fn page_value(site: &Site, index: usize) -> Json {
             .as_ref()
             .map(|l| site.url(&logo_asset(&site.pages[index].file.relative, l)))
     );
-    v["stale"] = json!(is_stale(org, today(), config.verified_max_age_months));
+    v["stale"] = json!(is_stale(org, site.today, config.verified_max_age_months));
     v["json_ld"] = json!(script_safe_json(&json_ld(site, index, org, config)));
     v["directory_url"] = json!(site.url(&paths.base));
     v

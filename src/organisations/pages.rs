@@ -3,7 +3,6 @@
 //! its data comes from [`directory_value`].
 
 use super::{Paths, charts, choice_name, export, is_stale, profiles};
-use crate::clock::today_or_system as today;
 use crate::config::{Choice, OrganisationsConfig};
 use crate::content::Site;
 use crate::diagnostics::{Error, Result};
@@ -226,7 +225,7 @@ fn statistics_value(
     t: &Translations,
 ) -> Json {
     let tr = |key: &str| t.get(key).cloned().unwrap_or_else(|| key.to_string());
-    let today = today();
+    let today = site.today;
     let rows = |choices: &[Choice],
                 count: &dyn Fn(&str) -> usize,
                 path: &dyn Fn(&str) -> String|

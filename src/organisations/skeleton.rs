@@ -2,7 +2,6 @@
 //! fill in. Required fields get valid example values (the file builds as written); optional
 //! ones are present but commented out, with a Finnish note on what goes there.
 
-use crate::clock::today_or_system as today;
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Result};
 use crate::text::slugify;
@@ -10,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 /// Writes `content/<section>/<slug>.md` for a new organisation and returns its path.
 /// Refuses to overwrite an existing file.
-pub fn new_organisation(root: &Path, name: &str) -> Result<PathBuf> {
+pub fn new_organisation(root: &Path, name: &str, today: chrono::NaiveDate) -> Result<PathBuf> {
     let config = Config::load(root)?;
     let Some(orgs) = &config.organisations else {
         return Err(
@@ -51,7 +50,7 @@ pub fn new_organisation(root: &Path, name: &str) -> Result<PathBuf> {
         &categories,
         area,
         &areas,
-        &today().to_string(),
+        &today.to_string(),
     );
     std::fs::create_dir_all(&dir).map_err(|e| Diagnostic::io(&dir, "create folder", &e))?;
     // create_new: never clobber a file that appeared after the check above.

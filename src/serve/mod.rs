@@ -20,6 +20,7 @@ mod reload;
 mod transport;
 pub mod watch;
 
+use crate::content::LoadOptions;
 use crate::diagnostics::{Diagnostic, Error, Result};
 use rebuild::{Files, RebuildKind, RebuildReport, Rebuilder, SearchRefresh};
 use reload::Reloader;
@@ -50,6 +51,8 @@ pub struct ServeOptions {
     pub next_free_port: bool,
     /// Include drafts.
     pub drafts: bool,
+    /// The date to build as of; `None` reads it with [`crate::clock::today`] at start.
+    pub today: Option<chrono::NaiveDate>,
     /// Told about every rebuild (the command line prints them).
     pub on_event: Option<Logger>,
 }
@@ -62,6 +65,7 @@ impl Default for ServeOptions {
             port: 1111,
             next_free_port: true,
             drafts: false,
+            today: None,
             on_event: None,
         }
     }
@@ -275,7 +279,11 @@ pub fn start(options: ServeOptions) -> Result<Server> {
         status: Mutex::new(Status::default()),
     });
     let wake = Arc::new(AtomicBool::new(false));
-    let mut rebuilder = Rebuilder::new(&root, options.drafts, &origin(addr), wake.clone());
+    let load = LoadOptions {
+        drafts: options.drafts,
+        today: options.today.map_or_else(crate::clock::today, Ok)?,
+    };
+    let mut rebuilder = Rebuilder::new(&root, load, &origin(addr), wake.clone());
     let log = options.on_event.clone();
     let first = watch::Batch {
         change: watch::Change::Full,

@@ -58,7 +58,7 @@ type Refreshed = (u64, Duration, Result<Files>);
 /// Keeps the last good site and its files, and turns edits into new files.
 pub struct Rebuilder {
     root: PathBuf,
-    drafts: bool,
+    load: LoadOptions,
     /// `http://127.0.0.1:PORT` without a path.
     origin: String,
     last: Option<(Arc<Site>, Arc<Files>)>,
@@ -87,10 +87,10 @@ pub struct SearchRefresh {
 impl Rebuilder {
     /// A rebuilder for the site in `root`, served at `origin` (`http://127.0.0.1:1111`).
     /// `wake` is set whenever a background search refresh is ready for [`Rebuilder::take_search`].
-    pub fn new(root: &Path, drafts: bool, origin: &str, wake: Arc<AtomicBool>) -> Rebuilder {
+    pub fn new(root: &Path, load: LoadOptions, origin: &str, wake: Arc<AtomicBool>) -> Rebuilder {
         Rebuilder {
             root: root.to_path_buf(),
-            drafts,
+            load,
             origin: origin.trim_end_matches('/').to_string(),
             last: None,
             full_pending: false,
@@ -134,9 +134,7 @@ impl Rebuilder {
             if let Some((site, files)) = &mut self.last {
                 // Copies the site only while a search refresh still reads the previous version.
                 let site_mut = Arc::make_mut(site);
-                let options = LoadOptions {
-                    drafts: self.drafts,
-                };
+                let options = self.load.clone();
                 let paths: Vec<String> = batch.files.iter().cloned().collect();
                 let update =
                     timings.time("update pages", || update_pages(site_mut, &paths, &options));
@@ -190,12 +188,7 @@ impl Rebuilder {
     ) -> Result<RebuildReport> {
         let content_only = !self.full_pending;
         let base_url = self.base_url()?;
-        let site = Arc::new(load(
-            &self.root,
-            Some(&base_url),
-            self.drafts,
-            &mut timings,
-        )?);
+        let site = Arc::new(load(&self.root, Some(&base_url), &self.load, &mut timings)?);
         let (kind, reason, selection) = timings.time("plan", || match (&self.last, content_only) {
             (Some((old, _)), true) => match plan(old, &site) {
                 Plan::Nothing => (RebuildKind::Unchanged, declined, None),

@@ -2,10 +2,26 @@
 //! binary on it, and read what it wrote.
 #![allow(dead_code)]
 
+#[path = "../support/copy_dir.rs"]
+mod copy;
 pub mod index;
+
+pub use copy::copy_dir;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+/// The `kumppani` binary under test, as a command to add arguments to.
+pub fn kumppani() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_kumppani"))
+}
+
+/// `tests/fixtures/<name>` in the source tree.
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
 
 /// A fixture site copied into a fresh temporary folder, so tests can edit it freely.
 pub struct TestSite {
@@ -16,10 +32,7 @@ impl TestSite {
     /// Copies `tests/fixtures/<name>` into a temp dir.
     pub fn fixture(name: &str) -> TestSite {
         let dir = tempfile::tempdir().expect("temp dir");
-        let src = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures")
-            .join(name);
-        copy_dir(&src, dir.path());
+        copy_dir(&fixture(name), dir.path());
         TestSite { dir }
     }
 
@@ -40,7 +53,7 @@ impl TestSite {
 
     /// Runs `kumppani <args>` with the site as the working directory.
     pub fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_kumppani"))
+        kumppani()
             .args(args)
             .current_dir(self.root())
             .output()
@@ -68,19 +81,6 @@ impl TestSite {
 
     pub fn exists(&self, rel: &str) -> bool {
         self.path("public").join(rel).exists()
-    }
-}
-
-pub fn copy_dir(src: &Path, dst: &Path) {
-    for entry in walkdir::WalkDir::new(src) {
-        let entry = entry.unwrap();
-        let rel = entry.path().strip_prefix(src).unwrap();
-        let target = dst.join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
     }
 }
 
