@@ -27,7 +27,7 @@ pub mod toml_schema;
 
 use crate::config::Config;
 use crate::content::{LoadOptions, Site};
-use crate::diagnostics::{Diagnostic, Error, Result};
+use crate::diagnostics::{Diagnostic, Result};
 use crate::output::{Selection, Writer};
 use crate::render::Renderer;
 use crate::theme::Theme;
@@ -140,12 +140,13 @@ pub fn render_site(
     )
 }
 
-/// Renders a loaded site with `writer` (a folder or memory). [`Selection::All`] renders
-/// everything. A partial selection (the preview server's incremental rebuild) renders the
-/// selected pages, sections and taxonomy pages and the lists that name every page (feeds,
-/// sitemap), plus the organisation directory when a selected page is a profile; static files,
-/// 404, aliases and the search index depend on nothing a text edit changes, except the search
-/// index, which the preview refreshes separately with [`render_search`].
+/// Renders a loaded site with `writer` (a folder or memory): static files first (the
+/// stylesheet's fingerprinted name goes into every page), then every [`generate::Generator`].
+/// [`Selection::All`] renders everything. A partial selection (the preview server's incremental
+/// rebuild) renders what each generator says the selection touches: the selected pages,
+/// sections and taxonomy pages, the lists that name every page (feeds, sitemap), and the
+/// organisation directory when a selected page is a profile; the search index is refreshed by
+/// the preview separately with [`render_search`].
 pub fn render_into(
     site: &Arc<Site>,
     writer: &Writer,
@@ -153,9 +154,8 @@ pub fn render_into(
     selected: &Selection,
     timings: &mut Timings,
 ) -> Result<()> {
-    let all = matches!(selected, Selection::All);
     let theme = timings.time("read theme", || Theme::load(&site.root, &site.config.theme))?;
-    let css_name = if all {
+    let css_name = if matches!(selected, Selection::All) {
         timings.time("copy static files", || {
             output::copy_static(site, &theme, writer)
         })?
@@ -166,68 +166,7 @@ pub fn render_into(
     let renderer = timings.time("load templates", || {
         Renderer::new(site, &theme, &css_url, serve_mode)
     })?;
-    // Writing pages waits on the file system while building the search index is pure
-    // computation: side by side they keep every core busy.
-    let (pages, search) = rayon::join(
-        || {
-            let mut own = Timings::default();
-            let pages = own.time("render pages", || {
-                generate::pages::render_content(site, &renderer, writer, selected)
-            });
-            (pages, own)
-        },
-        || {
-            let mut own = Timings::default();
-            let search = if all {
-                search_into(site, &renderer, writer, &mut own)
-            } else {
-                Ok(())
-            };
-            (search, own)
-        },
-    );
-    timings.steps.extend(pages.1.steps);
-    timings.steps.extend(search.1.steps);
-    let mut sitemap = match (pages.0, search.0) {
-        (Ok(sitemap), Ok(())) => sitemap,
-        (Err(e), Ok(())) | (Ok(_), Err(e)) => return Err(e),
-        (Err(a), Err(b)) => return Err(Error::new([a.diagnostics, b.diagnostics].concat())),
-    };
-    sitemap.extend(search::page::sitemap_entries(site));
-    sitemap.extend(timings.time("render taxonomies", || {
-        generate::taxonomies::render_taxonomies(site, &renderer, writer, selected)
-    })?);
-    let profiles = match selected {
-        Selection::All => true,
-        Selection::Only { pages, .. } => {
-            pages.iter().any(|&p| site.pages[p].organisation.is_some())
-        }
-    };
-    if profiles {
-        timings.time("render organisation directory", || {
-            organisations::render_directory(site, &renderer, writer, &theme)
-        })?;
-    }
-    sitemap.extend(organisations::directory_sitemap(site));
-    if all {
-        timings.time("render 404", || {
-            generate::aliases::render_404(site, &renderer, writer)
-        })?;
-    }
-    timings.time("write feeds", || {
-        generate::feeds::write_feeds(site, &renderer, writer, selected)
-    })?;
-    timings.time("write sitemap and robots", || -> Result<()> {
-        generate::sitemap::write_sitemap(site, &renderer, &mut sitemap, writer)?;
-        generate::sitemap::write_robots(site, &renderer, writer)
-    })?;
-    // Last, so that a redirect can only take an address nothing else was written at.
-    if all {
-        timings.time("write aliases", || {
-            generate::aliases::write_aliases(site, &renderer, writer)
-        })?;
-    }
-    Ok(())
+    generate::run_all(site, &renderer, writer, &theme, selected, timings)
 }
 
 /// Builds the search index and renders the search page (whose script URL carries the index
@@ -241,19 +180,9 @@ pub fn render_search(
     let theme = Theme::load(&site.root, &site.config.theme)?;
     let css_url = site.url(&output::stylesheet_name(site, &theme)?);
     let renderer = Renderer::new(site, &theme, &css_url, serve_mode)?;
-    search_into(site, &renderer, writer, timings)
-}
-
-fn search_into(
-    site: &Arc<Site>,
-    renderer: &Renderer,
-    writer: &Writer,
-    timings: &mut Timings,
-) -> Result<()> {
-    let index = timings.time("build search index", || {
-        search::build_index(site, writer, &search::IndexOptions::default())
-    })?;
-    search::page::render_search_page(site, renderer, writer, &index)
+    timings.time("build search index", || {
+        generate::search::write(site, &renderer, writer)
+    })
 }
 
 /// Builds the site into the output folder; on any error the previous output is left untouched.

@@ -226,7 +226,7 @@ fn check_urls(site: &mut Site, problems: &mut Vec<Diagnostic>) {
         generated.insert(name.to_string(), format!("the site's {name}"));
     }
     generated.insert(
-        format!("{}index.html", crate::search::page::SEARCH_PATH),
+        format!("{}index.html", crate::search::SEARCH_PATH),
         "the search page".to_string(),
     );
     for s in site.sections.iter().filter(|s| s.meta.generate_feed) {

@@ -1,13 +1,28 @@
 //! The 404 page and redirect pages for aliases.
 
-use crate::content::Site;
+use super::{Generator, Run, full_render_only, lists_nothing};
 use crate::diagnostics::Diagnostic;
 use crate::diagnostics::{Error, Result};
-use crate::output::Writer;
-use crate::render::Renderer;
+
+/// `404.html`.
+pub const NOT_FOUND: Generator = Generator {
+    name: "render 404",
+    lists: lists_nothing,
+    runs: full_render_only,
+    run: render_404,
+};
+
+/// A redirect page at every alias.
+pub const ALIASES: Generator = Generator {
+    name: "write aliases",
+    lists: lists_nothing,
+    runs: full_render_only,
+    run: write_aliases,
+};
 
 /// `404.html` at the root of the output.
-pub fn render_404(site: &Site, renderer: &Renderer, writer: &Writer) -> Result<()> {
+fn render_404(run: &Run<'_>) -> Result<()> {
+    let (site, renderer, writer) = (&**run.site, run.renderer, run.writer);
     let ctx = renderer.base_context(site, "404.html", None);
     let html = renderer.render("404.html", &ctx, None)?;
     writer
@@ -18,7 +33,8 @@ pub fn render_404(site: &Site, renderer: &Renderer, writer: &Writer) -> Result<(
 /// Redirect pages for every alias. Loading already refused aliases that leave the site or land
 /// on an address the build uses; here every alias is checked again and written with
 /// [`Writer::write_new`], so written last it can never replace a page or file.
-pub fn write_aliases(site: &Site, renderer: &Renderer, writer: &Writer) -> Result<()> {
+fn write_aliases(run: &Run<'_>) -> Result<()> {
+    let (site, renderer, writer) = (&**run.site, run.renderer, run.writer);
     let mut problems = Vec::new();
     let items = site
         .pages

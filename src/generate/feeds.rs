@@ -1,10 +1,17 @@
 //! Atom feeds of sections, from the `atom.xml` template (a theme or site can override it).
 
+use super::{Generator, Run, always, lists_nothing};
 use crate::content::{Page, Section, Site};
 use crate::diagnostics::Result;
-use crate::output::{Selection, Writer};
-use crate::render::Renderer;
 use serde::Serialize;
+
+/// An Atom feed of each section with `generate_feed = true`.
+pub const GENERATOR: Generator = Generator {
+    name: "write feeds",
+    lists: lists_nothing,
+    runs: always,
+    run: write_feeds,
+};
 
 /// What `atom.xml` gets as `feed`.
 #[derive(Serialize)]
@@ -46,12 +53,8 @@ fn feed_date(d: chrono::NaiveDate) -> String {
 
 /// An Atom feed (`atom.xml`) of the newest `feed_limit` pages of each selected section with
 /// `generate_feed = true`.
-pub fn write_feeds(
-    site: &Site,
-    renderer: &Renderer,
-    writer: &Writer,
-    selected: &Selection,
-) -> Result<()> {
+fn write_feeds(run: &Run<'_>) -> Result<()> {
+    let (site, renderer, writer, selected) = (&**run.site, run.renderer, run.writer, run.selected);
     let sections = site.sections.iter().enumerate();
     for (_, section) in sections.filter(|(i, s)| s.meta.generate_feed && selected.section(*i)) {
         let feed_path = format!("{}atom.xml", section.path);

@@ -1,14 +1,145 @@
-//! One module per kind of output. Each generator renders from the loaded [`Site`] with the
-//! [`Renderer`] and writes through the [`Writer`].
+//! One module per kind of output. Each holds a [`Generator`]: it renders from the loaded
+//! [`Site`] with the [`Renderer`] and writes through the [`Writer`]. A new kind of output is a
+//! new module and one line in [`GENERATORS`] (or [`LAST`]).
 
 pub mod aliases;
 pub mod feeds;
 pub mod pages;
+pub mod search;
 pub mod sitemap;
 pub mod taxonomies;
 
+use crate::Timings;
+use crate::content::Site;
 use crate::diagnostics::{Error, Result};
+use crate::output::{Selection, Writer};
+use crate::render::Renderer;
+use crate::theme::Theme;
+use rayon::prelude::*;
 use std::collections::HashSet;
+use std::sync::Arc;
+
+/// What every generator is given.
+pub struct Run<'a> {
+    /// The loaded site.
+    pub site: &'a Arc<Site>,
+    /// Templates and the values they share.
+    pub renderer: &'a Renderer,
+    /// Where files go.
+    pub writer: &'a Writer,
+    /// The theme (its static files, translations).
+    pub theme: &'a Theme,
+    /// What to render: everything, or what an edit touched (the preview's incremental rebuild).
+    pub selected: &'a Selection,
+    /// Every address the site publishes, sorted (for the generators in [`LAST`]; empty before).
+    pub listed: &'a [SitemapEntry],
+}
+
+/// One kind of output.
+pub struct Generator {
+    /// Its step in `--verbose` timings.
+    pub name: &'static str,
+    /// The addresses it publishes, for the sitemap, whether or not this run writes them.
+    pub lists: fn(&Site) -> Vec<SitemapEntry>,
+    /// Whether it has anything to write for this selection (a partial render skips the rest).
+    pub runs: fn(&Site, &Selection) -> bool,
+    /// Renders and writes its files.
+    pub run: fn(&Run<'_>) -> Result<()>,
+}
+
+/// Generators that read only the site: they run side by side (writing pages waits on the
+/// file system while the search index is pure computation, so together they keep every core
+/// busy).
+pub const GENERATORS: &[Generator] = &[
+    pages::GENERATOR,
+    search::GENERATOR,
+    taxonomies::GENERATOR,
+    DIRECTORY,
+    aliases::NOT_FOUND,
+    feeds::GENERATOR,
+];
+
+/// Generators that run after all of [`GENERATORS`], in this order: the sitemap lists what the
+/// others publish, and redirects are written last so they can only take an address nothing
+/// else was written at.
+pub const LAST: &[Generator] = &[sitemap::SITEMAP, sitemap::ROBOTS, aliases::ALIASES];
+
+/// The organisation directory's pages, statistics and open data.
+const DIRECTORY: Generator = Generator {
+    name: "render organisation directory",
+    lists: crate::organisations::directory_sitemap,
+    runs: |site, selected| match selected {
+        Selection::All => true,
+        Selection::Only { pages, .. } => {
+            pages.iter().any(|&p| site.pages[p].organisation.is_some())
+        }
+    },
+    run: |run| {
+        crate::organisations::render_directory(run.site, run.renderer, run.writer, run.theme)
+    },
+};
+
+/// Runs every generator for `selected`: [`GENERATORS`] in parallel, then [`LAST`] in order.
+pub fn run_all(
+    site: &Arc<Site>,
+    renderer: &Renderer,
+    writer: &Writer,
+    theme: &Theme,
+    selected: &Selection,
+    timings: &mut Timings,
+) -> Result<()> {
+    let mut listed: Vec<SitemapEntry> = GENERATORS.iter().flat_map(|g| (g.lists)(site)).collect();
+    listed.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut run = Run {
+        site,
+        renderer,
+        writer,
+        theme,
+        selected,
+        listed: &[],
+    };
+    let results: Vec<(Result<()>, Timings)> =
+        GENERATORS.par_iter().map(|g| run_one(g, &run)).collect();
+    let mut outcomes = Vec::with_capacity(results.len());
+    for (result, own) in results {
+        timings.steps.extend(own.steps);
+        outcomes.push(result);
+    }
+    gather(outcomes)?;
+    run.listed = &listed;
+    for g in LAST {
+        let (result, own) = run_one(g, &run);
+        timings.steps.extend(own.steps);
+        result?;
+    }
+    Ok(())
+}
+
+fn run_one(g: &Generator, run: &Run<'_>) -> (Result<()>, Timings) {
+    let mut own = Timings::default();
+    let result = if (g.runs)(run.site, run.selected) {
+        own.time(g.name, || (g.run)(run))
+    } else {
+        Ok(())
+    };
+    (result, own)
+}
+
+/// For [`Generator::runs`]: a generator of whole-site files that a partial render leaves alone.
+pub(crate) fn full_render_only(_: &Site, selected: &Selection) -> bool {
+    matches!(selected, Selection::All)
+}
+
+/// For [`Generator::runs`]: a generator that always runs (it lists every page, or it picks the
+/// selected items itself).
+pub(crate) fn always(_: &Site, _: &Selection) -> bool {
+    true
+}
+
+/// For [`Generator::lists`]: a generator that publishes nothing the sitemap lists.
+pub(crate) fn lists_nothing(_: &Site) -> Vec<SitemapEntry> {
+    Vec::new()
+}
 
 /// One URL for the sitemap.
 #[derive(Debug, Clone)]

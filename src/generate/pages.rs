@@ -1,19 +1,21 @@
 //! Content pages and sections.
 
-use super::{SitemapEntry, gather};
+use super::{Generator, Run, SitemapEntry, always, gather};
 use crate::content::Site;
 use crate::diagnostics::{Error, Result};
-use crate::output::{Selection, Writer};
-use crate::render::Renderer;
 use rayon::prelude::*;
 
-/// Renders and writes every selected page and section in parallel; the sitemap entries cover all.
-pub fn render_content(
-    site: &Site,
-    renderer: &Renderer,
-    writer: &Writer,
-    selected: &Selection,
-) -> Result<Vec<SitemapEntry>> {
+/// Every content page and section.
+pub const GENERATOR: Generator = Generator {
+    name: "render pages",
+    lists,
+    runs: always,
+    run,
+};
+
+/// Renders and writes every selected page and section in parallel.
+fn run(run: &Run<'_>) -> Result<()> {
+    let (site, renderer, writer, selected) = (&**run.site, run.renderer, run.writer, run.selected);
     let pages = (0..site.pages.len()).into_par_iter().map(|i| {
         if !selected.page(i) {
             return Ok(());
@@ -32,7 +34,11 @@ pub fn render_content(
             .write_page(&site.sections[i].path, &html)
             .map_err(Error::from)
     });
-    gather(pages.chain(sections).collect())?;
+    gather(pages.chain(sections).collect())
+}
+
+/// Every page and section, dated by `updated` or `date`.
+fn lists(site: &Site) -> Vec<SitemapEntry> {
     let lastmod = |d: &crate::content::Dates| d.updated.or(d.date);
     let mut entries: Vec<SitemapEntry> = site
         .sections
@@ -46,5 +52,5 @@ pub fn render_content(
         path: p.path.clone(),
         lastmod: lastmod(&p.dates),
     }));
-    Ok(entries)
+    entries
 }

@@ -1,12 +1,25 @@
 //! `sitemap.xml` and `robots.txt`, from templates of those names (a theme or site can
 //! override them).
 
-use super::SitemapEntry;
-use crate::content::Site;
+use super::{Generator, Run, always, lists_nothing};
 use crate::diagnostics::{Error, Result};
-use crate::output::Writer;
-use crate::render::Renderer;
 use serde::Serialize;
+
+/// `sitemap.xml`: every address the other generators publish.
+pub const SITEMAP: Generator = Generator {
+    name: "write sitemap",
+    lists: lists_nothing,
+    runs: always,
+    run: write_sitemap,
+};
+
+/// `robots.txt`.
+pub const ROBOTS: Generator = Generator {
+    name: "write robots.txt",
+    lists: lists_nothing,
+    runs: always,
+    run: write_robots,
+};
 
 /// One `<url>` of `sitemap.xml`, as the template gets it in `entries`.
 #[derive(Serialize)]
@@ -18,14 +31,10 @@ pub struct SitemapUrl {
 }
 
 /// `sitemap.xml` listing every page.
-pub fn write_sitemap(
-    site: &Site,
-    renderer: &Renderer,
-    entries: &mut [SitemapEntry],
-    writer: &Writer,
-) -> Result<()> {
-    entries.sort_by(|a, b| a.path.cmp(&b.path));
-    let urls: Vec<SitemapUrl> = entries
+fn write_sitemap(run: &Run<'_>) -> Result<()> {
+    let (site, renderer, writer) = (&**run.site, run.renderer, run.writer);
+    let urls: Vec<SitemapUrl> = run
+        .listed
         .iter()
         .map(|e| SitemapUrl {
             permalink: site.permalink(&e.path),
@@ -41,7 +50,8 @@ pub fn write_sitemap(
 }
 
 /// `robots.txt` pointing at the sitemap.
-pub fn write_robots(site: &Site, renderer: &Renderer, writer: &Writer) -> Result<()> {
+fn write_robots(run: &Run<'_>) -> Result<()> {
+    let (site, renderer, writer) = (&**run.site, run.renderer, run.writer);
     let mut ctx = renderer.base_context(site, "robots.txt", None);
     ctx.insert("sitemap_url", &site.permalink("sitemap.xml"));
     let text = renderer.render("robots.txt", &ctx, None)?;

@@ -1,22 +1,22 @@
 //! Taxonomy list and term pages.
 
-use super::{SitemapEntry, gather};
+use super::{Generator, Run, SitemapEntry, always, gather};
 use crate::content::Site;
 use crate::diagnostics::{Error, Result};
-use crate::output::{Selection, Writer};
-use crate::render::Renderer;
 use rayon::prelude::*;
 use serde_json::json;
 
-/// Taxonomy list and term pages (the selected ones), term pages in parallel; the sitemap
-/// entries cover all.
-pub fn render_taxonomies(
-    site: &Site,
-    renderer: &Renderer,
-    writer: &Writer,
-    selected: &Selection,
-) -> Result<Vec<SitemapEntry>> {
-    let mut entries = Vec::new();
+/// Every taxonomy's list page and term pages.
+pub const GENERATOR: Generator = Generator {
+    name: "render taxonomies",
+    lists,
+    runs: always,
+    run,
+};
+
+/// Taxonomy list and term pages (the selected ones), term pages in parallel.
+fn run(run: &Run<'_>) -> Result<()> {
+    let (site, renderer, writer, selected) = (&**run.site, run.renderer, run.writer, run.selected);
     let mut results = Vec::new();
     for (t, taxonomy) in site.taxonomies.iter().enumerate() {
         let tax_path = format!("{}/", taxonomy.name);
@@ -44,10 +44,6 @@ pub fn render_taxonomies(
             );
         }
         drop(ctx);
-        entries.push(SitemapEntry {
-            path: tax_path.clone(),
-            lastmod: None,
-        });
         // Each term's value (with its page summaries) lives only while its page renders.
         let term_results: Vec<_> = taxonomy
             .terms
@@ -66,6 +62,19 @@ pub fn render_taxonomies(
             })
             .collect();
         results.extend(term_results);
+    }
+    gather(results)
+}
+
+/// Each taxonomy's list page, and its term pages dated by their newest page.
+fn lists(site: &Site) -> Vec<SitemapEntry> {
+    let mut entries = Vec::new();
+    for taxonomy in &site.taxonomies {
+        let tax_path = format!("{}/", taxonomy.name);
+        entries.push(SitemapEntry {
+            path: tax_path.clone(),
+            lastmod: None,
+        });
         for term in &taxonomy.terms {
             let lastmod = term
                 .pages
@@ -78,6 +87,5 @@ pub fn render_taxonomies(
             });
         }
     }
-    gather(results)?;
-    Ok(entries)
+    entries
 }

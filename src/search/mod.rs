@@ -6,13 +6,14 @@
 //! - [`compound`]: compound splitting with the site's own vocabulary
 //! - [`documents`]: what each page contributes (fields, weights, metadata, filters)
 //! - [`index`]: BM25 scores, shards, metadata blocks, manifest
-//! - [`page`]: the search page `haku/`
 
 pub mod compound;
 pub mod documents;
 pub mod finnish;
 pub mod index;
-pub mod page;
 pub mod tokenize;
 
 pub use index::{IndexOptions, IndexSummary, build_index};
+
+/// Site path of the search page (the header's search form submits here).
+pub const SEARCH_PATH: &str = "haku/";

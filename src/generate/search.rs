@@ -1,15 +1,28 @@
-//! The search page at `haku/`, rendered with the theme's `search.html`.
+//! The search index under `search/` and the search page at `haku/`, rendered with the theme's
+//! `search.html` (its script URL carries the index version).
 
-use super::IndexSummary;
+use super::{Generator, Run, SitemapEntry, full_render_only};
 use crate::content::Site;
 use crate::diagnostics::{Error, Result};
-use crate::generate::SitemapEntry;
 use crate::output::Writer;
 use crate::render::Renderer;
+use crate::search::{IndexOptions, IndexSummary, SEARCH_PATH, build_index};
 use serde_json::json;
 
-/// Site path of the search page (the header's search form submits here).
-pub const SEARCH_PATH: &str = "haku/";
+/// The index and the page. A text edit in the preview leaves them to [`write`], which the
+/// preview runs in the background.
+pub const GENERATOR: Generator = Generator {
+    name: "build search index",
+    lists: sitemap_entries,
+    runs: full_render_only,
+    run: |run: &Run<'_>| write(run.site, run.renderer, run.writer),
+};
+
+/// Builds the search index and renders the search page with `writer`.
+pub fn write(site: &Site, renderer: &Renderer, writer: &Writer) -> Result<()> {
+    let index = build_index(site, writer, &IndexOptions::default())?;
+    render_search_page(site, renderer, writer, &index)
+}
 
 /// Whether a content page or section is published at `haku/`: then it wins over the search page.
 fn taken(site: &Site) -> bool {
@@ -20,7 +33,7 @@ fn taken(site: &Site) -> bool {
 }
 
 /// The search page's sitemap entry (none when a content page takes its address).
-pub fn sitemap_entries(site: &Site) -> Vec<SitemapEntry> {
+fn sitemap_entries(site: &Site) -> Vec<SitemapEntry> {
     if taken(site) {
         return vec![];
     }
@@ -33,7 +46,7 @@ pub fn sitemap_entries(site: &Site) -> Vec<SitemapEntry> {
 /// Renders `haku/index.html`; the template gets `search.index_url` (the manifest, with the
 /// version for cache busting) and `search.script_url`. A content page at `haku/` wins: then
 /// nothing is written here.
-pub fn render_search_page(
+fn render_search_page(
     site: &Site,
     renderer: &Renderer,
     writer: &Writer,
