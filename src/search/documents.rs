@@ -113,6 +113,11 @@ pub fn collect(site: &Site) -> (Vec<Doc<Cow<'_, str>>>, Facets) {
             &page.path,
             &page.title,
             &page.meta,
+            page.organisation.as_ref().map(|o| Profile {
+                category: &o.category,
+                areas: &o.areas,
+                target_groups: &o.target_groups,
+            }),
             &page.content.headings,
             &page.content.plain_text,
             top_of(page.section),
@@ -124,6 +129,7 @@ pub fn collect(site: &Site) -> (Vec<Doc<Cow<'_, str>>>, Facets) {
             &section.path,
             &section.title,
             &section.meta,
+            None,
             &section.content.headings,
             &section.content.plain_text,
             top_of(i),
@@ -158,6 +164,7 @@ fn make_doc<'a>(
     path: &'a str,
     title: &'a str,
     meta: &'a FrontMatter,
+    profile: Option<Profile<'_>>,
     headings: &[HeadingInfo],
     body: &'a str,
     section: usize,
@@ -172,7 +179,7 @@ fn make_doc<'a>(
     let headings: Vec<&str> = headings.iter().map(|h| h.title.as_str()).collect();
     let headings = scrub_contacts_cow(&headings.join("\n")).into_owned();
     fields.push((Field::Headings, Cow::Owned(headings)));
-    let (category, areas, org_text) = organisation_fields(site, meta);
+    let (category, areas, org_text) = organisation_fields(site, profile);
     if !org_text.is_empty() {
         fields.push((Field::Organisation, Cow::Owned(org_text)));
     }
@@ -189,10 +196,20 @@ fn make_doc<'a>(
     }
 }
 
+/// What the search takes from a checked organisation profile: nothing else of it, since the
+/// rest may be contact data.
+struct Profile<'a> {
+    category: &'a str,
+    areas: &'a [String],
+    target_groups: &'a [String],
+}
+
 /// Category, areas and target groups of a profile, as slugs and as searchable display names.
-/// Only these keys are read from `[organisation]`: everything else may be contact data.
-fn organisation_fields(site: &Site, meta: &FrontMatter) -> (Option<String>, Vec<String>, String) {
-    let Some(org) = &meta.organisation else {
+fn organisation_fields(
+    site: &Site,
+    profile: Option<Profile<'_>>,
+) -> (Option<String>, Vec<String>, String) {
+    let Some(org) = profile else {
         return (None, vec![], String::new());
     };
     let config = site.config.organisations.as_ref();
@@ -200,18 +217,8 @@ fn organisation_fields(site: &Site, meta: &FrontMatter) -> (Option<String>, Vec<
         list.and_then(|l| l.iter().find(|c| c.slug == slug))
             .map_or_else(|| slug.replace('-', " "), |c| c.name.clone())
     };
-    let strings = |key: &str| -> Vec<String> {
-        match org.get(key) {
-            Some(toml::Value::String(s)) => vec![s.clone()],
-            Some(toml::Value::Array(a)) => a
-                .iter()
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect(),
-            _ => vec![],
-        }
-    };
-    let category = strings("category").into_iter().next();
-    let areas = strings("areas");
+    let category = Some(org.category.to_string()).filter(|c| !c.is_empty());
+    let areas = org.areas.to_vec();
     let mut text = Vec::new();
     if let Some(c) = &category {
         text.push(name_of(config.map(|c| &c.categories), c));
@@ -219,7 +226,7 @@ fn organisation_fields(site: &Site, meta: &FrontMatter) -> (Option<String>, Vec<
     for a in &areas {
         text.push(name_of(config.map(|c| &c.areas), a));
     }
-    text.extend(strings("target_groups"));
+    text.extend(org.target_groups.iter().cloned());
     (category, areas, scrub_contacts(&text.join("\n")))
 }
 
