@@ -15,7 +15,7 @@ pub mod diagnostics;
 pub mod generate;
 pub mod init;
 pub mod markdown;
-pub mod organisations;
+pub mod new_organisation;
 pub mod output;
 pub mod render;
 pub mod search;
@@ -205,10 +205,10 @@ pub fn render_into(
     };
     if profiles {
         timings.time("render organisation directory", || {
-            organisations::render_directory(site, &renderer, writer, &theme)
+            generate::directory::render_directory(site, &renderer, writer, &theme)
         })?;
     }
-    sitemap.extend(organisations::directory_sitemap(site));
+    sitemap.extend(generate::directory::directory_sitemap(site));
     if all {
         timings.time("render 404", || {
             generate::aliases::render_404(site, &renderer, writer)

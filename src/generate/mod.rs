@@ -2,6 +2,7 @@
 //! [`Renderer`] and writes through the [`Writer`].
 
 pub mod aliases;
+pub mod directory;
 pub mod feeds;
 pub mod pages;
 pub mod sitemap;
