@@ -15,7 +15,7 @@ pub mod diagnostics;
 pub mod generate;
 pub mod init;
 pub mod markdown;
-pub mod organisations;
+pub mod new_organisation;
 pub mod output;
 pub mod render;
 pub mod search;

@@ -206,7 +206,7 @@ fn main() -> ExitCode {
             Err(err) => fail(&err),
         },
         Command::New(NewCommand::Organisation { name, root }) => {
-            match kumppani::organisations::new_organisation(&root, &name, today) {
+            match kumppani::new_organisation::new_organisation(&root, &name, today) {
                 Ok(path) => {
                     println!("Created {}", path.display());
                     ExitCode::SUCCESS

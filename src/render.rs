@@ -471,7 +471,7 @@ fn page_value<'a>(
         section,
         lower: neighbour(page.lower),
         higher: neighbour(page.higher),
-        organisation: crate::organisations::page_value(site, index),
+        organisation: crate::generate::directory::page_value(site, index),
     }
 }
 
@@ -559,7 +559,7 @@ fn section_json(site: &Site, index: usize) -> Json {
         "relative_path": s.file.relative,
         "is_home": index == 0,
     });
-    crate::organisations::decorate_section(site, index, &mut v);
+    crate::generate::directory::decorate_section(site, index, &mut v);
     v
 }
 

@@ -12,7 +12,7 @@ pub const STATEMENT_MAX_AGE_MONTHS: u32 = 12;
 
 /// All date findings of the site, compared with `today`.
 pub fn check(site: &Site, today: NaiveDate) -> Vec<Diagnostic> {
-    // Stale organisation profiles are warnings of the loader (organisations module), reported
+    // Stale organisation profiles are warnings of the loader (content::organisation), reported
     // by check like every other loader finding.
     let mut findings = Vec::new();
     findings.extend(accessibility_statement(site, today));

@@ -117,7 +117,7 @@ pub fn load_collecting(
     order(&mut site, &keys);
     build_taxonomies(&mut site, &keys, &mut problems);
     drop(keys);
-    crate::organisations::attach(&mut site, &mut problems);
+    super::organisation::attach(&mut site, &mut problems);
     check_urls(&mut site, &mut problems);
     Ok((site, problems))
 }
@@ -235,7 +235,7 @@ fn check_urls(site: &mut Site, problems: &mut Vec<Diagnostic>) {
             format!("the feed of {}", s.file.display.display()),
         );
     }
-    let directory = crate::organisations::generated_paths(site);
+    let directory = super::organisation::generated_paths(site);
     if let Some((_, paths)) = &directory {
         for path in paths {
             let out = if path.ends_with('/') {
@@ -348,7 +348,7 @@ fn check_urls(site: &mut Site, problems: &mut Vec<Diagnostic>) {
             continue;
         }
         let profile = matches!(item, Item::Page(_))
-            && crate::organisations::in_directory(site, &file.relative);
+            && super::organisation::in_directory(site, &file.relative);
         for alias in &meta.aliases {
             let at = || value_offset_in(file, "aliases", alias);
             let bad = |message: String, hint: &str| {

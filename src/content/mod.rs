@@ -1,8 +1,11 @@
 //! The content model: an immutable [`Site`] of pages, sections and taxonomies, every internal
-//! link resolved. Rendering reads only this model, never the file system.
+//! link resolved, with the typed organisation profiles of the directory ([`organisation`]).
+//! Rendering reads only this model, never the file system; the model imports nothing of
+//! rendering, writing or the generators.
 
 pub mod frontmatter;
 mod load;
+pub mod organisation;
 mod update;
 
 pub use frontmatter::{Dates, FrontMatter};
@@ -56,7 +59,7 @@ pub struct Page {
     /// Next page in the section's order.
     pub higher: Option<usize>,
     /// The checked `[organisation]` table of a directory profile.
-    pub organisation: Option<crate::organisations::Organisation>,
+    pub organisation: Option<organisation::Organisation>,
 }
 
 /// A section (`_index.md`), including the home page (path `""`).

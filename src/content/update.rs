@@ -120,7 +120,7 @@ fn shape_change(
     }
     if old.organisation.is_some()
         || new.meta.organisation.is_some()
-        || crate::organisations::in_directory(site, &old.file.relative)
+        || super::organisation::in_directory(site, &old.file.relative)
     {
         return Some("an organisation profile changed");
     }

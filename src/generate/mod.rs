@@ -3,6 +3,7 @@
 //! new module and one line in [`GENERATORS`] (or [`LAST`]).
 
 pub mod aliases;
+pub mod directory;
 pub mod feeds;
 pub mod pages;
 pub mod search;
@@ -54,7 +55,7 @@ pub const GENERATORS: &[Generator] = &[
     pages::GENERATOR,
     search::GENERATOR,
     taxonomies::GENERATOR,
-    DIRECTORY,
+    directory::GENERATOR,
     aliases::NOT_FOUND,
     feeds::GENERATOR,
 ];
@@ -63,21 +64,6 @@ pub const GENERATORS: &[Generator] = &[
 /// others publish, and redirects are written last so they can only take an address nothing
 /// else was written at.
 pub const LAST: &[Generator] = &[sitemap::SITEMAP, sitemap::ROBOTS, aliases::ALIASES];
-
-/// The organisation directory's pages, statistics and open data.
-const DIRECTORY: Generator = Generator {
-    name: "render organisation directory",
-    lists: crate::organisations::directory_sitemap,
-    runs: |site, selected| match selected {
-        Selection::All => true,
-        Selection::Only { pages, .. } => {
-            pages.iter().any(|&p| site.pages[p].organisation.is_some())
-        }
-    },
-    run: |run| {
-        crate::organisations::render_directory(run.site, run.renderer, run.writer, run.theme)
-    },
-};
 
 /// Runs every generator for `selected`: [`GENERATORS`] in parallel, then [`LAST`] in order.
 pub fn run_all(

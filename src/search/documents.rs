@@ -4,7 +4,7 @@
 
 use super::tokenize::{scrub_contacts, scrub_contacts_cow};
 use crate::content::{FrontMatter, Site};
-use crate::markdown::HeadingInfo;
+use crate::markdown::Rendered;
 use rayon::prelude::*;
 use std::borrow::Cow;
 
@@ -118,8 +118,7 @@ pub fn collect(site: &Site) -> (Vec<Doc<Cow<'_, str>>>, Facets) {
                 areas: &o.areas,
                 target_groups: &o.target_groups,
             }),
-            &page.content.headings,
-            &page.content.plain_text,
+            &page.content,
             top_of(page.section),
         )
     });
@@ -130,8 +129,7 @@ pub fn collect(site: &Site) -> (Vec<Doc<Cow<'_, str>>>, Facets) {
             &section.title,
             &section.meta,
             None,
-            &section.content.headings,
-            &section.content.plain_text,
+            &section.content,
             top_of(i),
         )
     });
@@ -165,18 +163,17 @@ fn make_doc<'a>(
     title: &'a str,
     meta: &'a FrontMatter,
     profile: Option<Profile<'_>>,
-    headings: &[HeadingInfo],
-    body: &'a str,
+    content: &'a Rendered,
     section: usize,
 ) -> Doc<Cow<'a, str>> {
-    let body = scrub_contacts_cow(body);
+    let body = scrub_contacts_cow(&content.plain_text);
     let description = meta.description.as_deref().map(scrub_contacts_cow);
     let excerpt = excerpt(description.as_deref().unwrap_or(&body), EXCERPT_CHARS);
     let mut fields = vec![(Field::Title, Cow::Borrowed(title))];
     if let Some(d) = description {
         fields.push((Field::Description, d));
     }
-    let headings: Vec<&str> = headings.iter().map(|h| h.title.as_str()).collect();
+    let headings: Vec<&str> = content.headings.iter().map(|h| h.title.as_str()).collect();
     let headings = scrub_contacts_cow(&headings.join("\n")).into_owned();
     fields.push((Field::Headings, Cow::Owned(headings)));
     let (category, areas, org_text) = organisation_fields(site, profile);

@@ -1,21 +1,113 @@
-//! The pages the directory adds to the site: per category, per area, volunteers wanted,
-//! statistics, and the open-data files. The directory page itself is the section's own page;
-//! its data comes from [`directory_value`].
+//! Template values of the organisation directory: a profile as `page.organisation` (with its
+//! schema.org JSON-LD), the directory page's `section.directory`, the cards of the list pages
+//! and the statistics page's `stats`.
 
-use super::{Paths, charts, choice_name, export, is_stale, profiles};
+use super::charts;
+use super::{LICENCE, LICENCE_URL};
 use crate::config::{Choice, OrganisationsConfig};
 use crate::content::Site;
-use crate::diagnostics::{Error, Result};
-use crate::generate::SitemapEntry;
-use crate::output::Writer;
-use crate::render::{Renderer, Translations, load_translations};
-use crate::theme::Theme;
+use crate::content::organisation::{
+    Organisation, Paths, checks, is_stale, logo_asset, profiles, section_file,
+};
+use crate::render::Translations;
 use serde_json::{Value as Json, json};
 
-/// Licence of the open-data files.
-pub(super) const LICENCE: &str = "CC BY 4.0";
-/// Where the licence text is.
-pub(super) const LICENCE_URL: &str = "https://creativecommons.org/licenses/by/4.0/deed.fi";
+/// The configured display name of a category or area slug (the slug itself if unknown).
+pub(super) fn choice_name<'a>(choices: &'a [Choice], slug: &'a str) -> &'a str {
+    choices
+        .iter()
+        .find(|c| c.slug == slug)
+        .map_or(slug, |c| c.name.as_str())
+}
+
+/// Serialized for JSON-LD: safe inside `<script>` because `<`, `>` and `&` are escaped.
+fn script_safe_json(value: &Json) -> String {
+    serde_json::to_string(value)
+        .expect("serializable")
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+/// schema.org `NGO` description of a profile.
+fn json_ld(site: &Site, index: usize, org: &Organisation, config: &OrganisationsConfig) -> Json {
+    let page = &site.pages[index];
+    let mut ld = json!({
+        "@context": "https://schema.org",
+        "@type": "NGO",
+        "name": page.title,
+        "url": site.permalink(&page.path),
+        "areaServed": org.areas.iter().map(|a| json!({"@type": "Place", "name": choice_name(&config.areas, a)})).collect::<Vec<_>>(),
+    });
+    if let Some(d) = &page.meta.description {
+        ld["description"] = json!(d);
+    }
+    if let Some(e) = &org.email {
+        ld["email"] = json!(e);
+    }
+    if let Some(p) = &org.phone {
+        ld["telephone"] = json!(checks::phone(p).unwrap_or_else(|_| p.clone()));
+    }
+    if let Some(w) = &org.website {
+        ld["sameAs"] = json!(w);
+    }
+    if let Some(a) = &org.address {
+        let street = a.rsplit_once(',').map_or("", |(s, _)| s.trim());
+        let (code, town) = checks::postal_address(a).unwrap_or(("", ""));
+        ld["address"] = json!({"@type": "PostalAddress", "streetAddress": street, "postalCode": code, "addressLocality": town, "addressCountry": "FI"});
+    }
+    if let Some(id) = &org.business_id {
+        ld["identifier"] = json!({"@type": "PropertyValue", "propertyID": "Y-tunnus", "value": id});
+    }
+    if let Some(y) = org.founded {
+        ld["foundingDate"] = json!(y.to_string());
+    }
+    ld
+}
+
+/// A profile as templates see it (`page.organisation`): the typed fields plus display names,
+/// links and the JSON-LD script text.
+pub fn page_value(site: &Site, index: usize) -> Json {
+    let (Some(org), Some(config)) = (&site.pages[index].organisation, &site.config.organisations)
+    else {
+        return Json::Null;
+    };
+    let paths = Paths::new(site, config);
+    let mut v = serde_json::to_value(org).expect("serializable");
+    v["category_name"] = json!(choice_name(&config.categories, &org.category));
+    v["category_url"] = json!(site.url(&paths.category(&org.category)));
+    v["area_links"] = json!(org
+        .areas
+        .iter()
+        .map(|a| json!({"slug": a, "name": choice_name(&config.areas, a), "url": site.url(&paths.area(a))}))
+        .collect::<Vec<_>>());
+    v["phone_href"] = json!(org.phone.as_deref().and_then(|p| checks::phone(p).ok()));
+    for (i, c) in org.contacts.iter().enumerate() {
+        v["contacts"][i]["phone_href"] =
+            json!(c.phone.as_deref().and_then(|p| checks::phone(p).ok()));
+    }
+    v["logo_url"] = json!(
+        org.logo
+            .as_ref()
+            .map(|l| site.url(&logo_asset(&site.pages[index].file.relative, l)))
+    );
+    v["stale"] = json!(is_stale(org, site.today, config.verified_max_age_months));
+    v["json_ld"] = json!(script_safe_json(&json_ld(site, index, org, config)));
+    v["directory_url"] = json!(site.url(&paths.base));
+    v
+}
+
+/// Adds `section.directory` (profiles grouped by category, filters, links) to the directory
+/// section's template data.
+pub fn decorate_section(site: &Site, index: usize, value: &mut Json) {
+    let Some(config) = &site.config.organisations else {
+        return;
+    };
+    if site.sections[index].file.relative != section_file(config) {
+        return;
+    }
+    value["directory"] = directory_value(site, config);
+}
 
 /// One profile in a list: what a card shows and what the filter script reads.
 fn card(site: &Site, index: usize, config: &OrganisationsConfig, paths: &Paths) -> Json {
@@ -36,7 +128,12 @@ fn card(site: &Site, index: usize, config: &OrganisationsConfig, paths: &Paths) 
     })
 }
 
-fn cards(site: &Site, list: &[usize], config: &OrganisationsConfig, paths: &Paths) -> Vec<Json> {
+pub(super) fn cards(
+    site: &Site,
+    list: &[usize],
+    config: &OrganisationsConfig,
+    paths: &Paths,
+) -> Vec<Json> {
     list.iter().map(|&i| card(site, i, config, paths)).collect()
 }
 
@@ -54,31 +151,27 @@ fn choice_links(
 }
 
 /// The profiles of `list` whose organisation matches `keep`, in the same order.
-fn matching(
-    site: &Site,
-    list: &[usize],
-    keep: impl Fn(&super::Organisation) -> bool,
-) -> Vec<usize> {
+fn matching(site: &Site, list: &[usize], keep: impl Fn(&Organisation) -> bool) -> Vec<usize> {
     list.iter()
         .copied()
         .filter(|&i| site.pages[i].organisation.as_ref().is_some_and(&keep))
         .collect()
 }
 
-fn in_category(site: &Site, list: &[usize], slug: &str) -> Vec<usize> {
+pub(super) fn in_category(site: &Site, list: &[usize], slug: &str) -> Vec<usize> {
     matching(site, list, |o| o.category == slug)
 }
 
-fn in_area(site: &Site, list: &[usize], slug: &str) -> Vec<usize> {
+pub(super) fn in_area(site: &Site, list: &[usize], slug: &str) -> Vec<usize> {
     matching(site, list, |o| o.areas.iter().any(|a| a == slug))
 }
 
-fn wanting_volunteers(site: &Site, list: &[usize]) -> Vec<usize> {
+pub(super) fn wanting_volunteers(site: &Site, list: &[usize]) -> Vec<usize> {
     matching(site, list, |o| o.volunteers_wanted)
 }
 
 /// Template data of the directory page (`section.directory`).
-pub(super) fn directory_value(site: &Site, config: &OrganisationsConfig) -> Json {
+fn directory_value(site: &Site, config: &OrganisationsConfig) -> Json {
     let paths = Paths::new(site, config);
     let all = profiles(site);
     let groups: Vec<Json> = config
@@ -105,119 +198,8 @@ pub(super) fn directory_value(site: &Site, config: &OrganisationsConfig) -> Json
     })
 }
 
-/// The directory section's index, when the site has a directory.
-fn directory_section(site: &Site) -> Option<(usize, &OrganisationsConfig)> {
-    let config = site.config.organisations.as_ref()?;
-    let prefix = format!("{}_index.md", super::content_prefix(config));
-    let section = site
-        .sections
-        .iter()
-        .position(|s| s.file.relative == prefix)?;
-    Some((section, config))
-}
-
-/// Sitemap entries of everything [`render_directory`] writes: listed pages and open-data files,
-/// dated by the newest verification.
-pub fn directory_sitemap(site: &Site) -> Vec<SitemapEntry> {
-    let Some((_, config)) = directory_section(site) else {
-        return vec![];
-    };
-    let paths = Paths::new(site, config);
-    let newest = profiles(site)
-        .iter()
-        .filter_map(|&i| site.pages[i].organisation.as_ref()?.verified)
-        .max();
-    let lists = config.categories.iter().map(|c| paths.category(&c.slug));
-    let areas = config.areas.iter().map(|a| paths.area(&a.slug));
-    lists
-        .chain(areas)
-        .chain([
-            paths.volunteers(),
-            paths.statistics(),
-            paths.json(),
-            paths.csv(),
-        ])
-        .map(|path| SitemapEntry {
-            path,
-            lastmod: newest,
-        })
-        .collect()
-}
-
-/// Renders the category, area, volunteers and statistics pages and writes the open-data files.
-pub fn render_directory(
-    site: &Site,
-    renderer: &Renderer,
-    writer: &Writer,
-    theme: &Theme,
-) -> Result<()> {
-    let Some((section, config)) = directory_section(site) else {
-        return Ok(());
-    };
-    let translations = &load_translations(theme, &site.config.language)?;
-    let paths = Paths::new(site, config);
-    let all = profiles(site);
-    let write_list = |path: String, kind: &str, title: &str, members: Vec<usize>| -> Result<()> {
-        let mut ctx = renderer.base_context(site, &path, Some(section));
-        ctx.insert(
-            "list",
-            &json!({
-                "kind": kind,
-                "title": title,
-                "count": members.len(),
-                "organisations": cards(site, &members, config, &paths),
-                "directory_url": site.url(&paths.base),
-                "directory_title": site.sections[section].title,
-            }),
-        );
-        let html = renderer.render("organisation_list.html", &ctx, None)?;
-        writer.write_page(&path, &html).map_err(Error::from)
-    };
-    for c in &config.categories {
-        write_list(
-            paths.category(&c.slug),
-            "category",
-            &c.name,
-            in_category(site, &all, &c.slug),
-        )?;
-    }
-    for a in &config.areas {
-        write_list(
-            paths.area(&a.slug),
-            "area",
-            &a.name,
-            in_area(site, &all, &a.slug),
-        )?;
-    }
-    let volunteers_title = translations
-        .get("directory_volunteers_title")
-        .cloned()
-        .unwrap_or_else(|| "Volunteers wanted".into());
-    write_list(
-        paths.volunteers(),
-        "volunteers",
-        &volunteers_title,
-        wanting_volunteers(site, &all),
-    )?;
-
-    let stats = statistics_value(site, config, &paths, &all, translations);
-    let path = paths.statistics();
-    let mut ctx = renderer.base_context(site, &path, Some(section));
-    ctx.insert("stats", &stats);
-    let html = renderer.render("statistics.html", &ctx, None)?;
-    writer.write_page(&path, &html).map_err(Error::from)?;
-
-    let records = export::records(site, config, &all);
-    writer
-        .write(&paths.json(), export::json(site, &records).as_bytes())
-        .map_err(Error::from)?;
-    writer
-        .write(&paths.csv(), export::csv(&records).as_bytes())
-        .map_err(Error::from)
-}
-
 /// Counts, chart SVGs and the stale list for `statistics.html` (`stats`).
-fn statistics_value(
+pub(super) fn statistics_value(
     site: &Site,
     config: &OrganisationsConfig,
     paths: &Paths,
@@ -309,4 +291,17 @@ fn statistics_value(
         "json_url": site.url(&paths.json()),
         "csv_url": site.url(&paths.csv()),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_for_scripts_cannot_close_the_element() {
+        let s = script_safe_json(&json!({"name": "</script><script>alert(1)</script> & co"}));
+        assert!(!s.contains('<') && !s.contains('>') && !s.contains('&'));
+        let back: Json = serde_json::from_str(&s).unwrap();
+        assert_eq!(back["name"], "</script><script>alert(1)</script> & co");
+    }
 }

@@ -5,10 +5,11 @@
 //! the rest are the directory's own fields. Contact persons are personal data and are never
 //! exported. The columns are documented in `docs/open-data.md`.
 
-use super::pages::{LICENCE, LICENCE_URL};
-use super::{checks, choice_name, logo_asset};
+use super::values::choice_name;
+use super::{LICENCE, LICENCE_URL};
 use crate::config::OrganisationsConfig;
 use crate::content::Site;
+use crate::content::organisation::{checks, logo_asset};
 use serde::Serialize;
 
 /// One exported organisation. Field order is the CSV column order.

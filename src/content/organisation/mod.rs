@@ -1,29 +1,23 @@
-//! The organisation directory: typed, validated profiles and everything the build makes from
-//! them (directory pages, statistics, open data, JSON-LD, the `new organisation` skeleton).
+//! The organisation directory's content model: the typed, validated [`Organisation`] profiles
+//! and the directory's URL layout.
 //!
 //! Profiles are pages under the configured section (`[organisations] section`, `jarjestot`)
 //! with an `[organisation]` table in their front matter. [`attach`] runs inside
-//! `content::load`: it reads every table strictly, reports every problem of every profile in
-//! one run, and stores the typed [`Organisation`] on its [`Page`](crate::content::Page).
+//! `content::load`: it reads every table strictly (`profile.rs`, field checks in [`checks`]),
+//! reports every problem of every profile in one run, and stores the typed [`Organisation`] on
+//! its [`Page`]. The pages, statistics and open data made from the profiles are rendered by the
+//! `generate::directory` module; the `new organisation` command is `new_organisation`.
 
-mod charts;
 pub mod checks;
-mod export;
-mod pages;
 mod profile;
-mod skeleton;
 
-pub use pages::{directory_sitemap, render_directory};
-pub use skeleton::new_organisation;
-
-use crate::config::{Choice, OrganisationsConfig};
-use crate::content::{Page, Site, frontmatter};
+use super::{Page, Site, frontmatter};
+use crate::config::OrganisationsConfig;
 use crate::diagnostics::Diagnostic;
 use crate::text::{finnish_cmp, fold_diacritics};
 use chrono::{Months, NaiveDate};
 use rayon::prelude::*;
 use serde::Serialize;
-use serde_json::{Value as Json, json};
 use std::collections::{HashMap, HashSet};
 use toml::de::DeTable;
 
@@ -85,7 +79,6 @@ pub struct Contact {
     pub consent_date: Option<NaiveDate>,
 }
 
-/// Path prefix of profile files under `content/` (`jarjestot/`).
 /// Whether a content file (`jarjestot/seura.md`) lies in the organisation directory.
 pub(crate) fn in_directory(site: &Site, relative: &str) -> bool {
     site.config
@@ -94,8 +87,14 @@ pub(crate) fn in_directory(site: &Site, relative: &str) -> bool {
         .is_some_and(|c| relative.starts_with(&content_prefix(c)))
 }
 
+/// Path prefix of profile files under `content/` (`jarjestot/`).
 fn content_prefix(config: &OrganisationsConfig) -> String {
     format!("{}/", config.section.trim_matches('/'))
+}
+
+/// The directory section's file under `content/` (`jarjestot/_index.md`).
+pub(crate) fn section_file(config: &OrganisationsConfig) -> String {
+    format!("{}_index.md", content_prefix(config))
 }
 
 /// Whether a profile was confirmed longer ago than the configured limit (or never).
@@ -155,7 +154,7 @@ pub(crate) fn attach(site: &mut Site, problems: &mut Vec<Diagnostic>) {
         site.pages[index].organisation = Some(org);
     }
     // The directory section and its profiles get their own templates unless the files name others.
-    let section_file = format!("{}_index.md", content_prefix(&config));
+    let section_file = section_file(&config);
     for section in &mut site.sections {
         if section.file.relative == section_file {
             section
@@ -278,7 +277,7 @@ fn check_logos(site: &Site, found: &mut [Found], problems: &mut Vec<Diagnostic>)
 }
 
 /// Site-relative path of a logo written relative to its profile file.
-fn logo_asset(profile_relative: &str, logo: &str) -> String {
+pub(crate) fn logo_asset(profile_relative: &str, logo: &str) -> String {
     match profile_relative.rsplit_once('/') {
         Some((dir, _)) => format!("{dir}/{logo}"),
         None => logo.to_string(),
@@ -367,28 +366,22 @@ pub fn profiles(site: &Site) -> Vec<usize> {
     list
 }
 
-fn choice_name<'a>(choices: &'a [Choice], slug: &'a str) -> &'a str {
-    choices
-        .iter()
-        .find(|c| c.slug == slug)
-        .map_or(slug, |c| c.name.as_str())
-}
-
 /// Site path of the directory section (`jarjestot/`).
 fn directory_path(site: &Site, config: &OrganisationsConfig) -> String {
-    let file = format!("{}_index.md", content_prefix(config));
+    let file = section_file(config);
     site.sections
         .iter()
         .find(|s| s.file.relative == file)
         .map_or_else(|| content_prefix(config), |s| s.path.clone())
 }
 
-/// The directory's site path and the paths of what [`render_directory`] writes (empty without
-/// a directory section), for the loader's address checks.
+/// The directory's site path and the paths of the pages and files the directory generator
+/// (`generate::directory`) writes (empty without a directory section), for the loader's
+/// address checks.
 pub(crate) fn generated_paths(site: &Site) -> Option<(String, Vec<String>)> {
     let config = site.config.organisations.as_ref()?;
     let paths = Paths::new(site, config);
-    let index = format!("{}_index.md", content_prefix(config));
+    let index = section_file(config);
     if !site.sections.iter().any(|s| s.file.relative == index) {
         return Some((paths.base, vec![]));
     }
@@ -405,124 +398,37 @@ pub(crate) fn generated_paths(site: &Site) -> Option<(String, Vec<String>)> {
     Some((paths.base, list))
 }
 
-/// Where the generated directory pages live, under the directory section.
-struct Paths {
-    base: String,
+/// Where the generated directory pages live, under the directory section. The loader checks
+/// these addresses and the directory generator writes them, so the layout is defined once, here.
+pub(crate) struct Paths {
+    /// Site path of the directory section (`jarjestot/`).
+    pub(crate) base: String,
 }
 
 impl Paths {
-    fn new(site: &Site, config: &OrganisationsConfig) -> Paths {
+    pub(crate) fn new(site: &Site, config: &OrganisationsConfig) -> Paths {
         Paths {
             base: directory_path(site, config),
         }
     }
-    fn category(&self, slug: &str) -> String {
+    pub(crate) fn category(&self, slug: &str) -> String {
         format!("{}ryhmat/{slug}/", self.base)
     }
-    fn area(&self, slug: &str) -> String {
+    pub(crate) fn area(&self, slug: &str) -> String {
         format!("{}alueet/{slug}/", self.base)
     }
-    fn volunteers(&self) -> String {
+    pub(crate) fn volunteers(&self) -> String {
         format!("{}vapaaehtoisille/", self.base)
     }
-    fn statistics(&self) -> String {
+    pub(crate) fn statistics(&self) -> String {
         format!("{}tilastot/", self.base)
     }
-    fn json(&self) -> String {
+    pub(crate) fn json(&self) -> String {
         format!("{}organisations.json", self.base)
     }
-    fn csv(&self) -> String {
+    pub(crate) fn csv(&self) -> String {
         format!("{}organisations.csv", self.base)
     }
-}
-
-/// Serialized for JSON-LD: safe inside `<script>` because `<`, `>` and `&` are escaped.
-fn script_safe_json(value: &Json) -> String {
-    serde_json::to_string(value)
-        .expect("serializable")
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
-}
-
-/// schema.org `NGO` description of a profile.
-fn json_ld(site: &Site, index: usize, org: &Organisation, config: &OrganisationsConfig) -> Json {
-    let page = &site.pages[index];
-    let mut ld = json!({
-        "@context": "https://schema.org",
-        "@type": "NGO",
-        "name": page.title,
-        "url": site.permalink(&page.path),
-        "areaServed": org.areas.iter().map(|a| json!({"@type": "Place", "name": choice_name(&config.areas, a)})).collect::<Vec<_>>(),
-    });
-    if let Some(d) = &page.meta.description {
-        ld["description"] = json!(d);
-    }
-    if let Some(e) = &org.email {
-        ld["email"] = json!(e);
-    }
-    if let Some(p) = &org.phone {
-        ld["telephone"] = json!(checks::phone(p).unwrap_or_else(|_| p.clone()));
-    }
-    if let Some(w) = &org.website {
-        ld["sameAs"] = json!(w);
-    }
-    if let Some(a) = &org.address {
-        let street = a.rsplit_once(',').map_or("", |(s, _)| s.trim());
-        let (code, town) = checks::postal_address(a).unwrap_or(("", ""));
-        ld["address"] = json!({"@type": "PostalAddress", "streetAddress": street, "postalCode": code, "addressLocality": town, "addressCountry": "FI"});
-    }
-    if let Some(id) = &org.business_id {
-        ld["identifier"] = json!({"@type": "PropertyValue", "propertyID": "Y-tunnus", "value": id});
-    }
-    if let Some(y) = org.founded {
-        ld["foundingDate"] = json!(y.to_string());
-    }
-    ld
-}
-
-/// A profile as templates see it (`page.organisation`): the typed fields plus display names,
-/// links and the JSON-LD script text.
-pub fn page_value(site: &Site, index: usize) -> Json {
-    let (Some(org), Some(config)) = (&site.pages[index].organisation, &site.config.organisations)
-    else {
-        return Json::Null;
-    };
-    let paths = Paths::new(site, config);
-    let mut v = serde_json::to_value(org).expect("serializable");
-    v["category_name"] = json!(choice_name(&config.categories, &org.category));
-    v["category_url"] = json!(site.url(&paths.category(&org.category)));
-    v["area_links"] = json!(org
-        .areas
-        .iter()
-        .map(|a| json!({"slug": a, "name": choice_name(&config.areas, a), "url": site.url(&paths.area(a))}))
-        .collect::<Vec<_>>());
-    v["phone_href"] = json!(org.phone.as_deref().and_then(|p| checks::phone(p).ok()));
-    for (i, c) in org.contacts.iter().enumerate() {
-        v["contacts"][i]["phone_href"] =
-            json!(c.phone.as_deref().and_then(|p| checks::phone(p).ok()));
-    }
-    v["logo_url"] = json!(
-        org.logo
-            .as_ref()
-            .map(|l| site.url(&logo_asset(&site.pages[index].file.relative, l)))
-    );
-    v["stale"] = json!(is_stale(org, site.today, config.verified_max_age_months));
-    v["json_ld"] = json!(script_safe_json(&json_ld(site, index, org, config)));
-    v["directory_url"] = json!(site.url(&paths.base));
-    v
-}
-
-/// Adds `section.directory` (profiles grouped by category, filters, links) to the directory
-/// section's template data.
-pub fn decorate_section(site: &Site, index: usize, value: &mut Json) {
-    let Some(config) = &site.config.organisations else {
-        return;
-    };
-    if site.sections[index].file.relative != format!("{}_index.md", content_prefix(config)) {
-        return;
-    }
-    value["directory"] = pages::directory_value(site, config);
 }
 
 #[cfg(test)]
@@ -539,13 +445,5 @@ mod tests {
         assert!(!is_stale(&org("2025-11-28"), today, 12));
         assert!(is_stale(&org("2025-11-27"), today, 12));
         assert!(is_stale(&Organisation::default(), today, 12));
-    }
-
-    #[test]
-    fn json_for_scripts_cannot_close_the_element() {
-        let s = script_safe_json(&json!({"name": "</script><script>alert(1)</script> & co"}));
-        assert!(!s.contains('<') && !s.contains('>') && !s.contains('&'));
-        let back: Json = serde_json::from_str(&s).unwrap();
-        assert_eq!(back["name"], "</script><script>alert(1)</script> & co");
     }
 }
