@@ -652,6 +652,51 @@ fn taxonomy_pages_and_static_files_are_addresses_too() {
 }
 
 #[test]
+fn an_output_file_is_never_another_outputs_folder() {
+    let sandbox = Sandbox::new();
+    sandbox.write("static/robots.txt/lue.txt", "ei");
+    sandbox.edit(
+        "content/tietoa.md",
+        "title = \"Tietoa\"\n",
+        "title = \"Tietoa\"\naliases = [\"/sitemap.xml\", \"/search/index.json\", \"/404.html/x\"]\n",
+    );
+    assert_refused(
+        "aliases and a static folder over generated files",
+        &sandbox,
+        &[
+            expect(
+                "bad-alias",
+                "content/tietoa.md",
+                3,
+                12,
+                "alias `/sitemap.xml` needs a folder /sitemap.xml/ where the build writes the site's sitemap.xml",
+            ),
+            expect(
+                "bad-alias",
+                "content/tietoa.md",
+                3,
+                28,
+                "alias `/search/index.json` is inside /search/, where the build writes the search index",
+            ),
+            expect(
+                "bad-alias",
+                "content/tietoa.md",
+                3,
+                50,
+                "alias `/404.html/x` needs a folder /404.html/ where the build writes the site's 404.html",
+            ),
+            expect(
+                "duplicate-url",
+                "static/robots.txt/lue.txt",
+                0,
+                0,
+                "static/robots.txt/lue.txt needs a folder /robots.txt/ where the build writes the site's robots.txt",
+            ),
+        ],
+    );
+}
+
+#[test]
 fn ordinary_names_and_slugs_still_fold_into_addresses() {
     let sandbox = Sandbox::new();
     sandbox.write("content/Kokous klo 12:00.md", &page("Kokous", ""));

@@ -155,6 +155,18 @@ impl Owner<'_> {
     }
 }
 
+/// The nearest folder above `out` that is a file in `files`, with that file's description.
+fn file_above<'m>(out: &str, files: &'m HashMap<String, String>) -> Option<(String, &'m String)> {
+    let mut up = out;
+    while let Some((parent, _)) = up.rsplit_once('/') {
+        if let Some(other) = files.get(parent) {
+            return Some((parent.to_string(), other));
+        }
+        up = parent;
+    }
+    None
+}
+
 /// Where an item's address is decided: its `slug` line, else its `title` line.
 fn address_offset(file: &SourceFile, meta: &FrontMatter) -> usize {
     key_offset_in(file, if meta.slug.is_some() { "slug" } else { "title" })
@@ -281,6 +293,34 @@ fn check_urls(site: &mut Site, problems: &mut Vec<Diagnostic>) {
         }
         generated.insert(rel.clone(), format!("static/{rel}"));
     }
+    // A page whose folder is a file the build writes (`slug = "sitemap.xml"`) would lose one of
+    // the two.
+    for (out, owner) in &items {
+        if let (Owner::Item(file, meta), Some((up, other))) = (owner, file_above(out, &generated)) {
+            problems.push(
+                Diagnostic::error(
+                    "duplicate-url",
+                    format!("the page needs a folder /{up}/ where the build writes {other}"),
+                )
+                .with_file(&file.display)
+                .at_offset(&file.source, address_offset(file, meta))
+                .with_hint("give the page another `slug`"),
+            );
+        }
+    }
+    // The same between files the build copies (`static/sitemap.xml/a`).
+    for (out, label) in &generated {
+        if let Some((up, other)) = file_above(out, &generated) {
+            problems.push(
+                Diagnostic::error(
+                    "duplicate-url",
+                    format!("{label} needs a folder /{up}/ where the build writes {other}"),
+                )
+                .with_file(label)
+                .with_hint("rename the file or its folder"),
+            );
+        }
+    }
     // Taxonomy pages: made from config.toml and the pages' terms.
     let config_source = std::fs::read_to_string(site.root.join("config.toml")).unwrap_or_default();
     for taxonomy in &site.taxonomies {
@@ -328,7 +368,27 @@ fn check_urls(site: &mut Site, problems: &mut Vec<Diagnostic>) {
             }
         }
     }
-    // Aliases last: they may take only what nothing else has.
+    // Aliases last: they may take only what nothing else has, neither a file's name nor a
+    // folder's.
+    // Folder → a file under it (described only when a problem is reported: a large site has
+    // many pages).
+    let mut folders: HashMap<&str, &str> = HashMap::new();
+    for out in items.keys().chain(generated.keys()) {
+        let mut up = out.as_str();
+        while let Some((parent, _)) = up.rsplit_once('/') {
+            if folders.insert(parent, out).is_some() {
+                break;
+            }
+            up = parent;
+        }
+    }
+    let describe = |out: &str| {
+        items
+            .get(out)
+            .map(Owner::label)
+            .or_else(|| generated.get(out).cloned())
+            .unwrap_or_default()
+    };
     let base_path = site.config.base_path().to_string();
     let mut aliases: HashMap<String, Owner> = HashMap::new();
     let mut refused: Vec<(Item, String)> = Vec::new();
@@ -396,6 +456,32 @@ fn check_urls(site: &mut Site, problems: &mut Vec<Diagnostic>) {
                     format!(
                         "alias `{}` would replace {other}, which the build writes at /{out}",
                         shown_alias()
+                    ),
+                    "remove the alias: an alias may only take an address nothing else has",
+                ))
+            } else if out.starts_with(crate::search::INDEX_FOLDER) {
+                Some(bad(
+                    format!(
+                        "alias `{}` is inside /{}, where the build writes the search index",
+                        shown_alias(),
+                        crate::search::INDEX_FOLDER
+                    ),
+                    "remove the alias: an alias may only take an address nothing else has",
+                ))
+            } else if let Some((up, other)) = file_above(&out, &generated) {
+                Some(bad(
+                    format!(
+                        "alias `{}` needs a folder /{up}/ where the build writes {other}",
+                        shown_alias()
+                    ),
+                    "remove the alias: an alias may only take an address nothing else has",
+                ))
+            } else if let Some(under) = folders.get(out.as_str()) {
+                Some(bad(
+                    format!(
+                        "alias `{}` would be a file where the build needs the folder /{out}/ (for {})",
+                        shown_alias(),
+                        describe(under)
                     ),
                     "remove the alias: an alias may only take an address nothing else has",
                 ))

@@ -82,19 +82,60 @@ impl Selection {
 /// from memory and must not touch the disk on every save).
 pub struct Writer {
     target: Target,
+    claimed: Mutex<Claimed>,
 }
 
 enum Target {
-    /// The folder, and the site-relative paths written so far (see [`Writer::remove_unwritten`]).
-    Folder(PathBuf, Mutex<HashSet<String>>),
+    Folder(PathBuf),
     Memory(Mutex<BTreeMap<String, Vec<u8>>>),
+}
+
+/// The site-relative files written so far and the folders they need: one output's file can
+/// never be another's folder (`sitemap.xml` and `sitemap.xml/index.html`), or writing the
+/// second would destroy the first.
+#[derive(Default)]
+struct Claimed {
+    files: HashSet<String>,
+    folders: HashSet<String>,
+}
+
+impl Claimed {
+    fn claim(&mut self, rel: &str) -> std::result::Result<(), Diagnostic> {
+        let conflict = |what: String| {
+            Err(Diagnostic::error(
+                "unsafe-path",
+                format!("refusing to write /{rel}: {what}"),
+            )
+            .with_hint("two outputs of the site need the same name as a file and as a folder; rename one of them (a `slug`, an alias or a static file)"))
+        };
+        if self.folders.contains(rel) {
+            return conflict("the build already wrote files under a folder of that name".into());
+        }
+        let mut parent = rel;
+        while let Some((up, _)) = parent.rsplit_once('/') {
+            if self.files.contains(up) {
+                return conflict(format!("the build already wrote /{up} as a file"));
+            }
+            parent = up;
+        }
+        let mut parent = rel;
+        while let Some((up, _)) = parent.rsplit_once('/') {
+            if !self.folders.insert(up.to_string()) {
+                break;
+            }
+            parent = up;
+        }
+        self.files.insert(rel.to_string());
+        Ok(())
+    }
 }
 
 impl Writer {
     /// A writer into the folder `root`, creating subfolders as needed.
     pub fn new(root: &Path) -> Writer {
         Writer {
-            target: Target::Folder(root.to_path_buf(), Mutex::default()),
+            target: Target::Folder(root.to_path_buf()),
+            claimed: Mutex::default(),
         }
     }
 
@@ -102,6 +143,7 @@ impl Writer {
     pub fn in_memory() -> Writer {
         Writer {
             target: Target::Memory(Mutex::new(BTreeMap::new())),
+            claimed: Mutex::default(),
         }
     }
 
@@ -116,8 +158,9 @@ impl Writer {
     /// Writes `bytes` at a site-relative path (`uutiset/index.html`).
     pub fn write(&self, rel: &str, bytes: &[u8]) -> std::result::Result<(), Diagnostic> {
         checked(rel)?;
+        self.claimed.lock().expect("writer lock").claim(rel)?;
         match &self.target {
-            Target::Folder(root, written) => {
+            Target::Folder(root) => {
                 let path = with_folder(root, rel)?;
                 if overwrite(&path, bytes).is_err() {
                     // The OS's own reason for the second failure is the one worth reporting.
@@ -125,7 +168,6 @@ impl Writer {
                         .and_then(|()| overwrite(&path, bytes))
                         .map_err(|e| Diagnostic::io(&path, "write", &e))?;
                 }
-                written.lock().expect("writer lock").insert(rel.to_string());
                 Ok(())
             }
             Target::Memory(files) => {
@@ -150,10 +192,12 @@ impl Writer {
     /// pages come last and must never replace a page, feed or file the build made.
     pub fn write_new(&self, rel: &str, bytes: &[u8]) -> std::result::Result<(), Diagnostic> {
         checked(rel)?;
-        let taken = match &self.target {
-            Target::Folder(_, written) => written.lock().expect("writer lock").contains(rel),
-            Target::Memory(files) => files.lock().expect("writer lock").contains_key(rel),
-        };
+        let taken = self
+            .claimed
+            .lock()
+            .expect("writer lock")
+            .files
+            .contains(rel);
         if taken {
             return Err(Diagnostic::error(
                 "unsafe-path",
@@ -167,21 +211,11 @@ impl Writer {
     /// Removes what an earlier build left in the folder and this one did not write. Returns
     /// how many files and folders went.
     pub fn remove_unwritten(&self) -> Result<usize> {
-        let Target::Folder(root, written) = &self.target else {
+        let Target::Folder(root) = &self.target else {
             return Ok(0);
         };
-        let files = written.lock().expect("writer lock");
-        let mut folders: HashSet<&str> = HashSet::new();
-        for file in files.iter() {
-            let mut rel = file.as_str();
-            while let Some((parent, _)) = rel.rsplit_once('/') {
-                if !folders.insert(parent) {
-                    break;
-                }
-                rel = parent;
-            }
-        }
-        prune(root, "", &files, &folders)
+        let claimed = self.claimed.lock().expect("writer lock");
+        prune(root, "", &claimed.files, &claimed.folders)
     }
 
     /// Writes the HTML of a site path (`uutiset/` → `uutiset/index.html`).
@@ -252,7 +286,12 @@ fn overwrite(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 
 /// Removes the entries of `dir` (site-relative `rel`, "" for the root) that are neither written
 /// files nor folders holding one, looking into the kept folders in parallel.
-fn prune(dir: &Path, rel: &str, files: &HashSet<String>, folders: &HashSet<&str>) -> Result<usize> {
+fn prune(
+    dir: &Path,
+    rel: &str,
+    files: &HashSet<String>,
+    folders: &HashSet<String>,
+) -> Result<usize> {
     let listing = std::fs::read_dir(dir).map_err(|e| Diagnostic::io(dir, "read", &e))?;
     let mut removed = 0;
     let mut kept = vec![];

@@ -47,7 +47,11 @@ pub fn check_output_dir(site_root: &Path, output: &Path, force: bool) -> Result<
         return refuse("it is the file system root".into(), separate);
     }
     let home = std::env::var_os("HOME").map(|h| absolute(Path::new(&h)));
-    if SYSTEM_FOLDERS.iter().any(|s| out == Path::new(s)) || home.as_deref() == Some(&out) {
+    // Kernel and device trees; /dev/shm is ordinary memory-backed storage.
+    let kernel = ["/proc", "/sys", "/dev"].iter().any(|k| out.starts_with(k))
+        && !out.starts_with("/dev/shm");
+    if kernel || SYSTEM_FOLDERS.iter().any(|s| out == Path::new(s)) || home.as_deref() == Some(&out)
+    {
         return refuse("it is a system folder".into(), separate);
     }
     if out == root {
@@ -393,6 +397,8 @@ mod tests {
             assert!(check_output_dir(root, Path::new("/"), force).is_err());
             assert!(check_output_dir(root, Path::new("/etc"), force).is_err());
             assert!(check_output_dir(root, Path::new("/dev/null"), force).is_err());
+            assert!(check_output_dir(root, Path::new("/proc/1/x"), force).is_err());
+            assert!(check_output_dir(root, Path::new("/dev/sda1/x"), force).is_err());
             assert!(check_output_dir(root, root, force).is_err());
             assert!(check_output_dir(root, &root.join("content"), force).is_err());
             assert!(check_output_dir(root, &root.join("config.toml"), force).is_err());
