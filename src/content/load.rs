@@ -238,7 +238,7 @@ fn check_urls(site: &mut Site, problems: &mut Vec<Diagnostic>) {
         generated.insert(name.to_string(), format!("the site's {name}"));
     }
     generated.insert(
-        format!("{}index.html", crate::search::SEARCH_PATH),
+        format!("{}index.html", super::SEARCH_PATH),
         "the search page".to_string(),
     );
     for s in site.sections.iter().filter(|s| s.meta.generate_feed) {
@@ -459,12 +459,12 @@ fn check_urls(site: &mut Site, problems: &mut Vec<Diagnostic>) {
                     ),
                     "remove the alias: an alias may only take an address nothing else has",
                 ))
-            } else if out.starts_with(crate::search::INDEX_FOLDER) {
+            } else if out.starts_with(super::SEARCH_INDEX_FOLDER) {
                 Some(bad(
                     format!(
                         "alias `{}` is inside /{}, where the build writes the search index",
                         shown_alias(),
-                        crate::search::INDEX_FOLDER
+                        super::SEARCH_INDEX_FOLDER
                     ),
                     "remove the alias: an alias may only take an address nothing else has",
                 ))

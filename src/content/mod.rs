@@ -18,6 +18,13 @@ use crate::markdown::Rendered;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
+/// Site path of the search page (the header's search form submits here); a page there wins.
+pub const SEARCH_PATH: &str = "haku/";
+
+/// The folder the search index is written to (`search/index.json`, its shards and blocks):
+/// no alias may take an address in it.
+pub const SEARCH_INDEX_FOLDER: &str = "search/";
+
 /// A content file as read from disk.
 #[derive(Debug, Clone, Default)]
 pub struct SourceFile {

@@ -2,11 +2,11 @@
 //! `search.html` (its script URL carries the index version).
 
 use super::{Generator, Run, SitemapEntry, full_render_only};
-use crate::content::Site;
+use crate::content::{SEARCH_PATH, Site};
 use crate::diagnostics::{Error, Result};
 use crate::output::Writer;
 use crate::render::Renderer;
-use crate::search::{IndexOptions, IndexSummary, SEARCH_PATH, build_index};
+use crate::search::{IndexOptions, IndexSummary, build_index};
 use serde_json::json;
 
 /// The index and the page. A text edit in the preview leaves them to [`write`], which the

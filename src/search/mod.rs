@@ -14,9 +14,3 @@ pub mod index;
 pub mod tokenize;
 
 pub use index::{IndexOptions, IndexSummary, build_index};
-
-/// The folder of the search index (`search/index.json`, its shards and metadata blocks).
-pub const INDEX_FOLDER: &str = "search/";
-
-/// Site path of the search page (the header's search form submits here).
-pub const SEARCH_PATH: &str = "haku/";
