@@ -164,7 +164,7 @@ pub fn render_into(
     };
     let css_url = site.url(&css_name);
     let renderer = timings.time("load templates", || {
-        Renderer::new(site, &theme, &css_url, serve_mode)
+        Renderer::new(site, &theme, &css_url, serve_mode, generate::DECORATIONS)
     })?;
     generate::run_all(site, &renderer, writer, &theme, selected, timings)
 }
@@ -179,7 +179,7 @@ pub fn render_search(
 ) -> Result<()> {
     let theme = Theme::load(&site.root, &site.config.theme)?;
     let css_url = site.url(&output::stylesheet_name(site, &theme)?);
-    let renderer = Renderer::new(site, &theme, &css_url, serve_mode)?;
+    let renderer = Renderer::new(site, &theme, &css_url, serve_mode, generate::DECORATIONS)?;
     timings.time("build search index", || {
         generate::search::write(site, &renderer, writer)
     })

@@ -29,6 +29,25 @@ use walkdir::WalkDir;
 /// UI strings of one language, from `themes/<theme>/i18n/<lang>.toml`.
 pub type Translations = BTreeMap<String, String>;
 
+/// Template values that generators add to the pages and sections they answer for (the
+/// directory's profile data on its pages and section), handed in so that rendering knows
+/// nothing of the generators.
+#[derive(Clone, Copy)]
+pub struct Decorations {
+    /// A page's `organisation` value (`null` on other pages).
+    pub page: fn(&Site, usize) -> Json,
+    /// Adds to a section's value.
+    pub section: fn(&Site, usize, &mut Json),
+}
+
+impl Decorations {
+    /// No additions.
+    pub const NONE: Decorations = Decorations {
+        page: |_, _| Json::Null,
+        section: |_, _, _| {},
+    };
+}
+
 /// Everything needed to render pages; built once per build.
 pub struct Renderer {
     tera: Tera,
@@ -45,6 +64,7 @@ pub struct Renderer {
 /// (stored, every page's summary cost ~10 KB, twice over with the section lists).
 struct SiteData {
     site: Arc<Site>,
+    decorations: Decorations,
     /// Sections without their page lists (see [`SiteData::section`]), made on first use: a
     /// preview render of a few pages needs only a few.
     sections: Vec<OnceLock<Json>>,
@@ -126,6 +146,7 @@ impl Renderer {
         theme: &Theme,
         css_url: &str,
         serve_mode: bool,
+        decorations: Decorations,
     ) -> Result<Renderer> {
         let mut sources: BTreeMap<String, (PathBuf, String)> = BTreeMap::new();
         for (name, bytes) in theme.folder("templates") {
@@ -140,7 +161,7 @@ impl Renderer {
         tera.autoescape_on(vec![".html", ".xml", ".svg"]);
         let files: HashMap<String, (PathBuf, String)> = sources.clone().into_iter().collect();
         let translations = load_translations(theme, &site.config.language)?;
-        let data = Arc::new(SiteData::new(site.clone()));
+        let data = Arc::new(SiteData::new(site.clone(), decorations));
         // Functions and filters first: tera checks every template's references when adding it.
         register(&mut tera, data.clone(), translations, css_url);
         tera.add_raw_templates(sources.iter().map(|(n, (_, s))| (n.as_str(), s.as_str())))
@@ -200,7 +221,10 @@ impl Renderer {
         } else {
             (section_link(site, page.section), page_summary(site, index))
         };
-        ctx.insert("page", &page_value(site, index, summary, section));
+        ctx.insert(
+            "page",
+            &page_value(site, index, summary, section, self.data.decorations),
+        );
         let template = page
             .meta
             .template
@@ -460,6 +484,7 @@ fn page_value<'a>(
     index: usize,
     summary: PageSummary<'a>,
     section: Value,
+    decorations: Decorations,
 ) -> PageValue<'a> {
     let page = &site.pages[index];
     let neighbour =
@@ -471,7 +496,7 @@ fn page_value<'a>(
         section,
         lower: neighbour(page.lower),
         higher: neighbour(page.higher),
-        organisation: crate::generate::directory::page_value(site, index),
+        organisation: (decorations.page)(site, index),
     }
 }
 
@@ -529,7 +554,7 @@ fn crumbs_value(site: &Site, section: usize, path: &str) -> Value {
 }
 
 /// A section without its `pages` list.
-fn section_json(site: &Site, index: usize) -> Json {
+fn section_json(site: &Site, index: usize, decorations: Decorations) -> Json {
     let s: &Section = &site.sections[index];
     let subsections: Vec<Json> = s
         .subsections
@@ -559,12 +584,12 @@ fn section_json(site: &Site, index: usize) -> Json {
         "relative_path": s.file.relative,
         "is_home": index == 0,
     });
-    crate::generate::directory::decorate_section(site, index, &mut v);
+    (decorations.section)(site, index, &mut v);
     v
 }
 
 impl SiteData {
-    fn new(site: Arc<Site>) -> SiteData {
+    fn new(site: Arc<Site>, decorations: Decorations) -> SiteData {
         let mut config = serde_json::to_value(&site.config).expect("serializable");
         config["base_path"] = json!(site.config.base_path());
         let nav = site
@@ -578,6 +603,7 @@ impl SiteData {
             })
             .collect::<Vec<_>>();
         SiteData {
+            decorations,
             nav_inactive: OnceLock::new(),
             nav_active: nav.iter().map(|_| OnceLock::new()).collect(),
             crumbs: (0..site.sections.len()).map(|_| OnceLock::new()).collect(),
@@ -610,7 +636,8 @@ impl SiteData {
 
     /// A section with the summaries of its pages.
     fn section(&self, index: usize) -> Value {
-        let value = self.sections[index].get_or_init(|| section_json(&self.site, index));
+        let value =
+            self.sections[index].get_or_init(|| section_json(&self.site, index, self.decorations));
         Value::from_serializable(&WithPages {
             value,
             pages: self.summaries(&self.site.sections[index].pages),

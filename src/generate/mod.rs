@@ -14,7 +14,7 @@ use crate::Timings;
 use crate::content::Site;
 use crate::diagnostics::{Error, Result};
 use crate::output::{Selection, Writer};
-use crate::render::Renderer;
+use crate::render::{Decorations, Renderer};
 use crate::theme::Theme;
 use rayon::prelude::*;
 use std::collections::HashSet;
@@ -64,6 +64,12 @@ pub const GENERATORS: &[Generator] = &[
 /// others publish, and redirects are written last so they can only take an address nothing
 /// else was written at.
 pub const LAST: &[Generator] = &[sitemap::SITEMAP, sitemap::ROBOTS, aliases::ALIASES];
+
+/// What the generators add to the template values of pages and sections.
+pub const DECORATIONS: Decorations = Decorations {
+    page: directory::page_value,
+    section: directory::decorate_section,
+};
 
 /// Runs every generator for `selected`: [`GENERATORS`] in parallel, then [`LAST`] in order.
 pub fn run_all(
