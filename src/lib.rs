@@ -166,7 +166,7 @@ pub fn render_into(
     let renderer = timings.time("load templates", || {
         Renderer::new(site, &theme, &css_url, serve_mode, generate::DECORATIONS)
     })?;
-    generate::run_all(site, &renderer, writer, &theme, selected, timings)
+    generate::run_all(site, &renderer, writer, selected, timings)
 }
 
 /// Builds the search index and renders the search page (whose script URL carries the index

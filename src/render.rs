@@ -55,6 +55,8 @@ pub struct Renderer {
     files: HashMap<String, (PathBuf, String)>,
     /// What templates read besides their context, shared with the template functions.
     data: Arc<SiteData>,
+    /// The theme's UI strings in the site's language.
+    translations: Translations,
     /// True in the preview server.
     pub serve_mode: bool,
 }
@@ -148,22 +150,14 @@ impl Renderer {
         serve_mode: bool,
         decorations: Decorations,
     ) -> Result<Renderer> {
-        let mut sources: BTreeMap<String, (PathBuf, String)> = BTreeMap::new();
-        for (name, bytes) in theme.folder("templates") {
-            let display = theme.display_path(&format!("templates/{name}"));
-            sources.insert(
-                name.to_string(),
-                (display, String::from_utf8_lossy(bytes).into_owned()),
-            );
-        }
-        collect_templates(&site.root.join("templates"), &site.root, &mut sources)?;
+        let sources = template_sources(site, theme)?;
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml", ".svg"]);
         let files: HashMap<String, (PathBuf, String)> = sources.clone().into_iter().collect();
         let translations = load_translations(theme, &site.config.language)?;
         let data = Arc::new(SiteData::new(site.clone(), decorations));
         // Functions and filters first: tera checks every template's references when adding it.
-        register(&mut tera, data.clone(), translations, css_url);
+        register(&mut tera, data.clone(), translations.clone(), css_url);
         tera.add_raw_templates(sources.iter().map(|(n, (_, s))| (n.as_str(), s.as_str())))
             .map_err(|e| template_error(&e, &files, None))?;
         tera.global_context().insert("config", &data.config);
@@ -174,8 +168,14 @@ impl Renderer {
             tera,
             files,
             data,
+            translations,
             serve_mode,
         })
+    }
+
+    /// The theme's UI strings in the site's language.
+    pub fn translations(&self) -> &Translations {
+        &self.translations
     }
 
     /// Whether a template of this name exists.
@@ -275,6 +275,21 @@ impl Renderer {
             pages: self.data.summaries(pages),
         })
     }
+}
+
+/// Every template by name with the file it came from and its text: the theme's, then the
+/// site's `templates/` overriding by name.
+pub fn template_sources(site: &Site, theme: &Theme) -> Result<BTreeMap<String, (PathBuf, String)>> {
+    let mut sources: BTreeMap<String, (PathBuf, String)> = BTreeMap::new();
+    for (name, bytes) in theme.folder("templates") {
+        let display = theme.display_path(&format!("templates/{name}"));
+        sources.insert(
+            name.to_string(),
+            (display, String::from_utf8_lossy(bytes).into_owned()),
+        );
+    }
+    collect_templates(&site.root.join("templates"), &site.root, &mut sources)?;
+    Ok(sources)
 }
 
 fn collect_templates(

@@ -15,7 +15,6 @@ use crate::content::Site;
 use crate::diagnostics::{Error, Result};
 use crate::output::{Selection, Writer};
 use crate::render::{Decorations, Renderer};
-use crate::theme::Theme;
 use rayon::prelude::*;
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -28,8 +27,6 @@ pub struct Run<'a> {
     pub renderer: &'a Renderer,
     /// Where files go.
     pub writer: &'a Writer,
-    /// The theme (its static files, translations).
-    pub theme: &'a Theme,
     /// What to render: everything, or what an edit touched (the preview's incremental rebuild).
     pub selected: &'a Selection,
     /// Every address the site publishes, sorted (for the generators in [`LAST`]; empty before).
@@ -76,7 +73,6 @@ pub fn run_all(
     site: &Arc<Site>,
     renderer: &Renderer,
     writer: &Writer,
-    theme: &Theme,
     selected: &Selection,
     timings: &mut Timings,
 ) -> Result<()> {
@@ -86,7 +82,6 @@ pub fn run_all(
         site,
         renderer,
         writer,
-        theme,
         selected,
         listed: &[],
     };

@@ -10,8 +10,7 @@
 use crate::content::{Changes, Page, Site};
 use crate::output::Selection;
 use crate::theme::Theme;
-use std::collections::{BTreeMap, HashMap, HashSet};
-use walkdir::WalkDir;
+use std::collections::{HashMap, HashSet};
 
 /// What a rebuild has to render.
 #[derive(Debug, Clone)]
@@ -184,30 +183,14 @@ fn touched_terms(
 /// renders anyway) pulls in other pages' data with `get_page` or `get_section`. Such a page
 /// depends on pages the plan cannot see, so the preview then renders everything on each edit.
 pub fn templates_look_up_pages(site: &Site) -> bool {
-    let mut templates: BTreeMap<String, String> = BTreeMap::new();
-    if let Ok(theme) = Theme::load(&site.root, &site.config.theme) {
-        for (name, bytes) in theme.folder("templates") {
-            templates.insert(
-                name.to_string(),
-                String::from_utf8_lossy(bytes).into_owned(),
-            );
-        }
-    }
-    let overrides = site.root.join("templates");
-    for entry in WalkDir::new(&overrides).into_iter().flatten() {
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let name = entry
-            .path()
-            .strip_prefix(&overrides)
-            .expect("under templates/");
-        let name = name.to_string_lossy().replace('\\', "/");
-        // Unreadable overrides count as looking things up: being wrong here costs only speed.
-        let text = std::fs::read_to_string(entry.path()).unwrap_or_else(|_| "get_page(".into());
-        templates.insert(name, text);
-    }
-    templates.iter().any(|(name, text)| {
+    // Templates that cannot be read count as looking things up: being wrong here costs only
+    // speed, and the render reports the problem.
+    let Ok(templates) = Theme::load(&site.root, &site.config.theme)
+        .and_then(|theme| crate::render::template_sources(site, &theme))
+    else {
+        return true;
+    };
+    templates.iter().any(|(name, (_, text))| {
         name != "index.html" && (text.contains("get_page(") || text.contains("get_section("))
     })
 }

@@ -16,8 +16,7 @@ use crate::content::organisation::{Paths, profiles, section_file};
 use crate::diagnostics::{Error, Result};
 use crate::generate::{Generator, Run, SitemapEntry};
 use crate::output::{Selection, Writer};
-use crate::render::{Renderer, load_translations};
-use crate::theme::Theme;
+use crate::render::Renderer;
 use serde_json::json;
 
 /// The directory's category, area, volunteer and statistics pages and its open data; in a
@@ -31,7 +30,7 @@ pub const GENERATOR: Generator = Generator {
             pages.iter().any(|&p| site.pages[p].organisation.is_some())
         }
     },
-    run: |run: &Run<'_>| render_directory(run.site, run.renderer, run.writer, run.theme),
+    run: |run: &Run<'_>| render_directory(run.site, run.renderer, run.writer),
 };
 
 /// Licence of the open-data files.
@@ -76,16 +75,11 @@ fn directory_sitemap(site: &Site) -> Vec<SitemapEntry> {
 }
 
 /// Renders the category, area, volunteers and statistics pages and writes the open-data files.
-fn render_directory(
-    site: &Site,
-    renderer: &Renderer,
-    writer: &Writer,
-    theme: &Theme,
-) -> Result<()> {
+fn render_directory(site: &Site, renderer: &Renderer, writer: &Writer) -> Result<()> {
     let Some((section, config)) = directory_section(site) else {
         return Ok(());
     };
-    let translations = &load_translations(theme, &site.config.language)?;
+    let translations = renderer.translations();
     let paths = Paths::new(site, config);
     let all = profiles(site);
     let write_list = |path: String, kind: &str, title: &str, members: Vec<usize>| -> Result<()> {
