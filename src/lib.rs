@@ -198,13 +198,37 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         drafts: options.drafts,
         today: options.today.map_or_else(clock::today, Ok)?,
     };
-    let site = Arc::new(load(
-        &options.root,
-        options.base_url.as_deref(),
-        &load_options,
-        &mut timings,
-    )?);
-    let staging = output::staging_dir(&output)?;
+    // Preparing the staging folder (claiming and checking the kept output) waits on the file
+    // system while loading is mostly computation: side by side.
+    let (site, staging) = rayon::join(
+        || {
+            let mut own = Timings::default();
+            let site = load(
+                &options.root,
+                options.base_url.as_deref(),
+                &load_options,
+                &mut own,
+            );
+            (site, own)
+        },
+        || {
+            let mut own = Timings::default();
+            let staging = own.time("prepare the staging folder", || {
+                output::staging_dir(&output)
+            });
+            (staging, own)
+        },
+    );
+    timings.steps.extend(site.1.steps);
+    timings.steps.extend(staging.1.steps);
+    let staging = staging.0?;
+    let site = match site.0 {
+        Ok(site) => Arc::new(site),
+        Err(e) => {
+            output::discard_staging(&staging, &output);
+            return Err(e);
+        }
+    };
     let writer = Writer::new(&staging.dir);
     let written = render_into(
         &site,
