@@ -775,26 +775,14 @@ fn new_organisation_writes_a_skeleton_that_builds_and_is_never_overwritten() {
     );
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.contains("title = \"Ylöjärven Esimerkkiyhdistys ry\""));
-    for field in [
-        "category",
-        "areas",
-        "email",
-        "phone",
-        "website",
-        "address",
-        "meeting_place",
-        "target_groups",
-        "languages",
-        "accessibility",
-        "volunteers_wanted",
-        "volunteer_tasks",
-        "founded",
-        "business_id",
-        "lahella_url",
-        "verified",
-        "logo",
-        "consent_date",
-    ] {
+    // Every key of a profile and of a contact, as the model's types define them.
+    let keys = kumppani::content::organisation::profile_keys();
+    let contact = kumppani::content::organisation::contact_keys();
+    for field in keys
+        .iter()
+        .filter(|k| **k != "contacts")
+        .chain(contact.iter().filter(|k| **k == "consent_date"))
+    {
         assert!(
             text.contains(&format!("{field} = ")),
             "{field} missing from the skeleton"

@@ -17,12 +17,15 @@ use crate::diagnostics::Diagnostic;
 use crate::text::{finnish_cmp, fold_diacritics};
 use chrono::{Months, NaiveDate};
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
 use toml::de::DeTable;
 
 /// One organisation's profile data, as checked.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+/// The `[organisation]` table has exactly these fields as keys ([`profile_keys`]); it is read
+/// by hand, value by value, so that every mistake gets its own message.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Organisation {
     /// Slug of one configured category.
     pub category: String,
@@ -63,7 +66,7 @@ pub struct Organisation {
 }
 
 /// A named contact person. Personal data: shown only on the profile page, never exported.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Contact {
     /// The person's name.
     pub name: String,
@@ -77,6 +80,25 @@ pub struct Contact {
     pub consent: bool,
     /// When consent was given.
     pub consent_date: Option<NaiveDate>,
+}
+
+/// The keys an `[organisation]` table may have: the fields of [`Organisation`].
+pub fn profile_keys() -> &'static [&'static str] {
+    static KEYS: LazyLock<Vec<&'static str>> = LazyLock::new(key_names::<Organisation>);
+    &KEYS
+}
+
+/// The keys a `[[organisation.contacts]]` entry may have: the fields of [`Contact`].
+pub fn contact_keys() -> &'static [&'static str] {
+    static KEYS: LazyLock<Vec<&'static str>> = LazyLock::new(key_names::<Contact>);
+    &KEYS
+}
+
+fn key_names<T: for<'de> Deserialize<'de>>() -> Vec<&'static str> {
+    crate::toml_schema::table_keys::<T>()
+        .into_iter()
+        .map(|(key, _)| key)
+        .collect()
 }
 
 /// Whether a content file (`jarjestot/seura.md`) lies in the organisation directory.

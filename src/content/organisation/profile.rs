@@ -13,32 +13,6 @@ use std::path::Path;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-/// Keys an `[organisation]` table may have.
-pub(super) const FIELDS: &[&str] = &[
-    "category",
-    "areas",
-    "email",
-    "phone",
-    "website",
-    "address",
-    "meeting_place",
-    "target_groups",
-    "languages",
-    "accessibility",
-    "volunteers_wanted",
-    "volunteer_tasks",
-    "founded",
-    "business_id",
-    "lahella_url",
-    "verified",
-    "logo",
-    "contacts",
-];
-
-/// Keys a `[[organisation.contacts]]` entry may have.
-pub(super) const CONTACT_FIELDS: &[&str] =
-    &["name", "role", "email", "phone", "consent", "consent_date"];
-
 /// Where in the file the values that are compared across profiles sit.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Spots {
@@ -324,7 +298,12 @@ impl Reader<'_> {
                 }
                 "logo" => org.logo = self.logo(v),
                 "contacts" => org.contacts = self.contacts(v),
-                _ => self.unknown_key("organisation.", name, key.span().start, FIELDS),
+                _ => self.unknown_key(
+                    "organisation.",
+                    name,
+                    key.span().start,
+                    super::profile_keys(),
+                ),
             }
         }
         if !org.volunteers_wanted && !org.volunteer_tasks.is_empty() {
@@ -453,7 +432,7 @@ impl Reader<'_> {
                     "organisation.contacts.",
                     name,
                     key.span().start,
-                    CONTACT_FIELDS,
+                    super::contact_keys(),
                 ),
             }
         }
@@ -527,6 +506,32 @@ mod tests {
             &config(),
         );
         (org, r.problems)
+    }
+
+    #[test]
+    fn the_reader_knows_every_key_of_the_types() {
+        use crate::content::organisation::{contact_keys, profile_keys};
+        assert_eq!(profile_keys().len(), 18);
+        assert_eq!(
+            contact_keys(),
+            ["name", "role", "email", "phone", "consent", "consent_date"]
+        );
+        let mut front = String::from("[organisation]\n");
+        for key in profile_keys().iter().filter(|k| **k != "contacts") {
+            front.push_str(&format!("{key} = 1\n"));
+        }
+        front.push_str("[[organisation.contacts]]\n");
+        for key in contact_keys() {
+            front.push_str(&format!("{key} = 1\n"));
+        }
+        let (_, problems) = read(&front);
+        assert!(
+            !problems
+                .iter()
+                .any(|p| p.code == "organisation-unknown-field"),
+            "{problems:?}"
+        );
+        assert!(!problems.is_empty(), "the values are wrong on purpose");
     }
 
     #[test]
