@@ -180,7 +180,7 @@ pub fn render_search(
     let theme = Theme::load(&site.root, &site.config.theme)?;
     let css_url = site.url(&output::stylesheet_name(site, &theme)?);
     let renderer = Renderer::new(site, &theme, &css_url, serve_mode, generate::DECORATIONS)?;
-    timings.time("build search index", || {
+    timings.time(generate::search::GENERATOR.name, || {
         generate::search::write(site, &renderer, writer)
     })
 }

@@ -40,14 +40,6 @@ pub struct Decorations {
     pub section: fn(&Site, usize, &mut Json),
 }
 
-impl Decorations {
-    /// No additions.
-    pub const NONE: Decorations = Decorations {
-        page: |_, _| Json::Null,
-        section: |_, _, _| {},
-    };
-}
-
 /// Everything needed to render pages; built once per build.
 pub struct Renderer {
     tera: Tera,

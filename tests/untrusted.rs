@@ -9,29 +9,6 @@ mod common;
 
 use common::TestSite;
 use std::collections::BTreeSet;
-use std::process::{Command, Output};
-
-/// The binary under test; `KUMPPANI_TEST_BIN` runs the same checks against another build (to
-/// see them fail on a version without the sanitizer).
-fn kumppani() -> Command {
-    Command::new(
-        std::env::var("KUMPPANI_TEST_BIN").unwrap_or(env!("CARGO_BIN_EXE_kumppani").into()),
-    )
-}
-
-fn build(site: &TestSite) -> Output {
-    let out = kumppani()
-        .arg("build")
-        .current_dir(site.root())
-        .output()
-        .expect("run kumppani");
-    assert!(
-        out.status.success(),
-        "build failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
 
 /// One start tag: its lower-case name and attributes (lower-case names, decoded values).
 #[derive(Debug)]
@@ -249,7 +226,7 @@ fn tag_scanner_finds_what_a_browser_would_run() {
 #[test]
 fn profile_payloads_do_not_run_anywhere_in_the_output() {
     let site = TestSite::fixture("xss");
-    let out = build(&site);
+    let out = site.build(&[]);
     let stderr = String::from_utf8_lossy(&out.stderr);
 
     let profile = site.read("jarjestot/xss/index.html");
@@ -335,7 +312,7 @@ fn profile_payloads_do_not_run_anywhere_in_the_output() {
 #[test]
 fn open_data_csv_cells_cannot_run_formulas() {
     let site = TestSite::fixture("xss");
-    build(&site);
+    site.build(&[]);
     let text = site.read("jarjestot/organisations.csv");
     let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
     let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
@@ -386,7 +363,7 @@ fn twenty_thousand_identical_headings_get_unique_ids() {
             "+++\ntitle = \"Toistot\"\ndescription = \"Sama otsikko monesti.\"\n+++\n\n{body}"
         ),
     );
-    build(&site);
+    site.build(&[]);
     let html = site.read("toistot/index.html");
     let ids: Vec<String> = start_tags(&html)
         .into_iter()
@@ -404,7 +381,7 @@ fn unsafe_html_false_sanitizes_the_sites_own_pages() {
     let site = TestSite::fixture("xss");
     let page = "+++\ntitle = \"Oma\"\ndescription = \"Oma sivu.\"\n+++\n\n<div class=\"laatikko\" onclick=\"alert(1)\">Hei</div>\n\n<script>alert(2)</script>\n\n[linkki](https://example.fi/)\n";
     site.write("content/oma.md", page);
-    build(&site);
+    site.build(&[]);
     // Default: the coordinator's own raw HTML passes as written, as before.
     let raw = site.read("oma/index.html");
     assert!(raw.contains("<script>alert(2)</script>"), "{raw}");
@@ -415,7 +392,7 @@ fn unsafe_html_false_sanitizes_the_sites_own_pages() {
         "config.toml",
         &format!("{config}\n[markdown]\nunsafe_html = false\n"),
     );
-    build(&site);
+    site.build(&[]);
     let clean = site.read("oma/index.html");
     assert!(
         script_problems(&clean).is_empty(),

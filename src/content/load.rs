@@ -272,13 +272,13 @@ fn check_urls(site: &mut Site, problems: &mut Vec<Diagnostic>) {
         let Ok(rel) = entry.path().strip_prefix(&site_static) else {
             continue;
         };
-        let checked = match rel.to_str() {
-            Some(_) => crate::site_path::check_file(&crate::text::slash_path(rel)),
-            None => Err(crate::site_path::PathError::NotUtf8(
-                rel.to_string_lossy().into_owned(),
-            )),
-        };
+        let utf8 = rel.to_str().is_some();
         let rel = crate::text::slash_path(rel);
+        let checked = if utf8 {
+            crate::site_path::check_file(&rel)
+        } else {
+            Err(crate::site_path::PathError::NotUtf8(rel.clone()))
+        };
         if let Err(why) = checked {
             problems.push(
                 Diagnostic::error(

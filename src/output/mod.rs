@@ -183,7 +183,6 @@ impl Writer {
     /// Copies a file from the site's sources to a site-relative path (through [`Writer::write`],
     /// so a reused output's file is written over the same way).
     pub fn copy(&self, source: &Path, rel: &str) -> std::result::Result<(), Diagnostic> {
-        checked(rel)?;
         let bytes = std::fs::read(source).map_err(|e| Diagnostic::io(source, "copy", &e))?;
         self.write(rel, &bytes)
     }
@@ -191,7 +190,6 @@ impl Writer {
     /// Like [`Writer::write`], but refuses a path this writer has already written: redirect
     /// pages come last and must never replace a page, feed or file the build made.
     pub fn write_new(&self, rel: &str, bytes: &[u8]) -> std::result::Result<(), Diagnostic> {
-        checked(rel)?;
         let taken = self
             .claimed
             .lock()

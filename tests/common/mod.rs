@@ -11,9 +11,28 @@ pub use copy::copy_dir;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// The `kumppani` binary under test, as a command to add arguments to.
+/// The `kumppani` binary under test, as a command to add arguments to. `KUMPPANI_TEST_BIN`
+/// runs the same tests against another build (to see them fail on a version without a fix).
 pub fn kumppani() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_kumppani"))
+    Command::new(
+        std::env::var("KUMPPANI_TEST_BIN").unwrap_or(env!("CARGO_BIN_EXE_kumppani").into()),
+    )
+}
+
+/// Runs `kumppani build` plus extra args on the site in `root` and asserts success.
+pub fn build_site(root: &Path, args: &[&str]) -> Output {
+    let out = kumppani()
+        .arg("build")
+        .args(args)
+        .current_dir(root)
+        .output()
+        .expect("run kumppani");
+    assert!(
+        out.status.success(),
+        "build failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
 }
 
 /// `tests/fixtures/<name>` in the source tree.
@@ -62,15 +81,7 @@ impl TestSite {
 
     /// Runs `kumppani build` plus extra args and asserts success.
     pub fn build(&self, args: &[&str]) -> Output {
-        let mut all = vec!["build"];
-        all.extend_from_slice(args);
-        let out = self.run(&all);
-        assert!(
-            out.status.success(),
-            "build failed:\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        out
+        build_site(self.root(), args)
     }
 
     /// Reads a file of the build output (`public/` by default).

@@ -23,6 +23,7 @@ use std::sync::LazyLock;
 use toml::de::DeTable;
 
 /// One organisation's profile data, as checked.
+///
 /// The `[organisation]` table has exactly these fields as keys ([`profile_keys`]); it is read
 /// by hand, value by value, so that every mistake gets its own message.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
