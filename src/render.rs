@@ -201,8 +201,8 @@ impl Renderer {
         ctx
     }
 
-    /// Renders a page with its template.
-    pub fn render_page(&self, site: &Site, index: usize) -> Result<String> {
+    /// Renders a page with its template; `body_html` is its Markdown body as HTML.
+    pub fn render_page(&self, site: &Site, index: usize, body_html: &str) -> Result<String> {
         let page = &site.pages[index];
         let mut ctx = self.base_context(site, &page.path, Some(page.section));
         let (section, summary) = if std::ptr::eq(site, &*self.data.site) {
@@ -215,7 +215,14 @@ impl Renderer {
         };
         ctx.insert(
             "page",
-            &page_value(site, index, summary, section, self.data.decorations),
+            &page_value(
+                site,
+                index,
+                body_html,
+                summary,
+                section,
+                self.data.decorations,
+            ),
         );
         let template = page
             .meta
@@ -489,6 +496,7 @@ fn link(site: &Site, title: &str, path: &str) -> Json {
 fn page_value<'a>(
     site: &'a Site,
     index: usize,
+    body_html: &'a str,
     summary: PageSummary<'a>,
     section: Value,
     decorations: Decorations,
@@ -498,7 +506,7 @@ fn page_value<'a>(
         |i: Option<usize>| i.map(|i| Link::new(site, &site.pages[i].title, &site.pages[i].path));
     PageValue {
         summary,
-        content: &page.content.html,
+        content: body_html,
         toc: &page.content.toc,
         section,
         lower: neighbour(page.lower),
@@ -579,7 +587,7 @@ fn section_json(site: &Site, index: usize, decorations: Decorations) -> Json {
         "description": s.meta.description,
         "date": s.dates.date.map(|d| d.to_string()),
         "updated": s.dates.updated.map(|d| d.to_string()),
-        "content": s.content.html,
+        "content": site.bodies().html(Item::Section(index)),
         "toc": s.content.toc,
         "url": site.url(&s.path),
         "permalink": site.permalink(&s.path),
