@@ -9,7 +9,7 @@ pub mod organisation;
 mod update;
 
 pub use frontmatter::{Dates, FrontMatter};
-pub use load::{LoadOptions, is_editor_temp, load, load_collecting};
+pub use load::{BodyRenderer, LoadOptions, is_editor_temp, load, load_collecting};
 pub use update::{Changes, Update, update_pages};
 
 use crate::config::Config;
@@ -57,7 +57,8 @@ pub struct Page {
     pub path: String,
     /// Index of the section the page belongs to.
     pub section: usize,
-    /// Rendered Markdown.
+    /// What the build keeps of the rendered Markdown (not its HTML or text: see
+    /// [`Site::bodies`]).
     pub content: Rendered,
     /// Words in the body.
     pub word_count: usize,
@@ -88,7 +89,8 @@ pub struct Section {
     pub pages: Vec<usize>,
     /// Child sections, in display order.
     pub subsections: Vec<usize>,
-    /// Rendered Markdown.
+    /// What the build keeps of the rendered Markdown (not its HTML or text: see
+    /// [`Site::bodies`]).
     pub content: Rendered,
 }
 
@@ -113,7 +115,7 @@ pub struct Term {
 }
 
 /// A reference to a page or section by index.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Item {
     /// Index into `Site::pages`.
     Page(usize),
@@ -149,6 +151,9 @@ pub struct Site {
     pub assets: Vec<Asset>,
     /// Warnings found while loading.
     pub warnings: Vec<Diagnostic>,
+    /// Content files that failed to parse (`uutiset/rikki.md`): links to them render as `#`
+    /// whenever a body is rendered again.
+    pub unreadable: Vec<String>,
     /// The date the site is built as of: freshness of profiles, `now()` in templates.
     pub today: chrono::NaiveDate,
 }
