@@ -135,6 +135,9 @@ pub struct Want {
     pub html: bool,
     /// The text without markup ([`Body::text`]).
     pub text: bool,
+    /// The number of words in the text ([`Body::words`]), counted whether or not the text is
+    /// built.
+    pub words: bool,
 }
 
 impl Want {
@@ -142,21 +145,25 @@ impl Want {
     pub const OUTLINE: Want = Want {
         html: false,
         text: false,
+        words: true,
     };
     /// The HTML, for writing a page.
     pub const HTML: Want = Want {
         html: true,
         text: false,
+        words: false,
     };
     /// The text, for the search index.
     pub const TEXT: Want = Want {
         html: false,
         text: true,
+        words: false,
     };
-    /// Both.
+    /// Everything.
     pub const ALL: Want = Want {
         html: true,
         text: true,
+        words: true,
     };
 }
 
@@ -168,7 +175,7 @@ pub struct Body {
     pub html: String,
     /// The text without markup, for search.
     pub text: String,
-    /// Words in the text (counted whether or not the text is built).
+    /// Words in the text, when [`Want::words`] asks (else 0).
     pub words: usize,
 }
 
@@ -211,7 +218,7 @@ pub fn render(
     want: Want,
 ) -> (Rendered, Body) {
     let mut out = Rendered::default();
-    let mut text = TextSink::new(want.text, body.len());
+    let mut text = TextSink::new(want, body.len());
     let events: Vec<(Event<'_>, Range<usize>)> =
         Parser::new_ext(body, parser_options(options.smart_punctuation))
             .into_offset_iter()
@@ -223,7 +230,15 @@ pub fn render(
         .iter()
         .filter(|(e, _)| matches!(e, Event::Start(Tag::Table(_))))
         .count();
-    let mut result: Vec<Event<'_>> = Vec::with_capacity(events.len() + 2 * tables);
+    // Without HTML to write or a summary to cut, the output events would be thrown away: a
+    // pass for the outline or the text only walks the input.
+    let mut result = Output {
+        on: want.html || body.contains(MORE_MARKER),
+        list: Vec::new(),
+    };
+    if result.on {
+        result.list.reserve(events.len() + 2 * tables);
+    }
     let mut summary_end: Option<usize> = None;
     let mut i = 0;
     while i < events.len() {
@@ -300,6 +315,10 @@ pub fn render(
                         continue;
                     }
                 };
+                if !result.on {
+                    i = end + 1;
+                    continue;
+                }
                 let src = rewrite_local_url(&dest, options, links).unwrap_or_else(|| dest.clone());
                 let mut tag = format!(
                     "<img src=\"{}\" alt=\"{}\"",
@@ -380,13 +399,13 @@ pub fn render(
     }
     if let Some(end) = summary_end {
         let mut summary = String::new();
-        html::push_html(&mut summary, result[..end].iter().cloned());
+        html::push_html(&mut summary, result.list[..end].iter().cloned());
         out.summary = Some(summary);
     }
     let mut html_out = String::new();
     if want.html {
         html_out.reserve(body.len() * 3 / 2);
-        html::push_html(&mut html_out, result.into_iter());
+        html::push_html(&mut html_out, result.list.into_iter());
     }
     // Profiles may come from the associations themselves: whatever slipped through above (or
     // a future change lets through), the allow-list has the last word.
@@ -411,31 +430,84 @@ pub fn render(
     (out, body)
 }
 
+/// The text of a body exactly as [`render`] builds it ([`Body::text`]), in one pass over the
+/// parser's events without the outline, links or HTML: what the search index reads of every
+/// page, so it is kept cheap. A test holds the two to the same text.
+pub fn plain_text(body: &str, options: &MarkdownOptions) -> String {
+    let mut text = String::with_capacity(body.len());
+    // `render` skips an image's alt text up to the first end of an image, nested or not.
+    let mut in_image = false;
+    for event in Parser::new_ext(body, parser_options(options.smart_punctuation)) {
+        if in_image {
+            in_image = !matches!(event, Event::End(TagEnd::Image));
+            continue;
+        }
+        match event {
+            Event::Start(Tag::Image { .. }) => in_image = true,
+            Event::Text(t) if options.finnish_quotes => text.push_str(&finnish_quotes(&t)),
+            Event::Text(t) | Event::Code(t) => text.push_str(&t),
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Item
+                | TagEnd::TableCell
+                | TagEnd::CodeBlock
+                | TagEnd::Heading(_),
+            ) => text.push('\n'),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            _ => {}
+        }
+    }
+    text
+}
+
+/// The events of the rendered body, collected only when `on`.
+struct Output<'a> {
+    on: bool,
+    list: Vec<Event<'a>>,
+}
+
+impl<'a> Output<'a> {
+    fn push(&mut self, event: Event<'a>) {
+        if self.on {
+            self.list.push(event);
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.list.len()
+    }
+}
+
 /// The text of a body as it is rendered, and its words counted on the way whether or not the
 /// text itself is kept.
 struct TextSink {
     keep: bool,
+    count: bool,
     text: String,
     words: WordCount,
 }
 
 impl TextSink {
-    fn new(keep: bool, body_len: usize) -> TextSink {
+    fn new(want: Want, body_len: usize) -> TextSink {
         // The text is at most about as long as the body (smart quotes may lengthen it a little).
-        let text = if keep {
+        let text = if want.text {
             String::with_capacity(body_len)
         } else {
             String::new()
         };
         TextSink {
-            keep,
+            keep: want.text,
+            count: want.words,
             text,
             words: WordCount::default(),
         }
     }
 
     fn push(&mut self, s: &str) {
-        self.words.push(s);
+        // Counting is most of the cost of the text: only loading asks for it.
+        if self.count {
+            self.words.push(s);
+        }
         if self.keep {
             self.text.push_str(s);
         }
@@ -912,6 +984,37 @@ mod tests {
     }
 
     #[test]
+    fn plain_text_is_the_text_render_builds() {
+        let bodies = [
+            "Alku *korostus*ja `koodi`.\nRivi  \nkatko.\n\n## Otsikko `x` [linkki](@/a/b.md)\n",
+            "- yksi\n- [ ] kaksi\n  - sisä\n\n1. a\n\n> lainaus\n\n```\nkoodi\n```\n",
+            "| a | b |\n|---|---|\n| c ![kuva](x.png) | d |\n\nTeksti[^1].\n\n[^1]: Alaviite.\n",
+            "![alt *em*](/x.png \"t\") jälkeen ![a ![b](y.png) c](z.png) loppu\n",
+            "![rikki](javascript:alert(1)) ja [paha](javascript:x) <b>raw</b> <!-- more -->\n",
+            "Hän sanoi \"hei\" ja 'moi' -- ja --- niin...\n\n# {#oma}\n\n![avoin",
+        ];
+        for body in bodies {
+            for (smart, finnish) in [(true, true), (true, false), (false, false)] {
+                let options = MarkdownOptions {
+                    smart_punctuation: smart,
+                    finnish_quotes: finnish,
+                    ..opts()
+                };
+                for trusted in [true, false] {
+                    let at = BodySource {
+                        file: Path::new("x.md"),
+                        source: body,
+                        body_offset: 0,
+                        trusted,
+                    };
+                    let (_, b) = render(body, &at, &options, &Links, Want::TEXT);
+                    assert_eq!(plain_text(body, &options), b.text, "{body:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn every_want_gives_the_same_outline_and_words() {
         let body = "Alku *korostus*ja `koodi`.\n\n<!-- more -->\n\n## Otsikko\n\n- yksi\n- kaksi\n\n\
                     | a | b |\n|---|---|\n| c | d |\n\n[x](@/a/b.md#y) ja [u](https://example.fi/).\n";
@@ -925,7 +1028,7 @@ mod tests {
                 trusted: true,
             };
             let (r, b) = render(body, &at, &opts(), &Links, want);
-            assert_eq!(b.words, all.words);
+            assert_eq!(b.words, if want.words { all.words } else { 0 });
             assert_eq!(b.html, if want.html { all.html.as_str() } else { "" });
             assert_eq!(b.text, if want.text { all.text.as_str() } else { "" });
             assert_eq!(r.summary, all.summary);

@@ -1090,9 +1090,14 @@ impl<'a> BodyRenderer<'a> {
         self.body(item, Want::HTML).html
     }
 
-    /// The body text of a page or section, as the search indexes it.
+    /// The body text of a page or section, as the search indexes it (the cheaper pass that
+    /// gives the same text as rendering).
     pub fn text(&self, item: Item) -> String {
-        self.body(item, Want::TEXT).text
+        let file = match item {
+            Item::Page(i) => &self.site.pages[i].file,
+            Item::Section(i) => &self.site.sections[i].file,
+        };
+        markdown::plain_text(&file.source[file.body_offset..], &self.options)
     }
 }
 
