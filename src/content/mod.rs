@@ -1,7 +1,10 @@
 //! The content model: an immutable [`Site`] of pages, sections and taxonomies, every internal
 //! link resolved, with the typed organisation profiles of the directory ([`organisation`]).
 //! Rendering reads only this model, never the file system; the model imports nothing of
-//! rendering, writing or the generators.
+//! rendering, writing or the generators. Of each Markdown body the model keeps the outline
+//! (headings, table of contents, summary, links, images, problems, word count), not its HTML or
+//! text: a site's memory grows with its metadata, not its text. Whatever writes, indexes or
+//! crawls a page renders the body again with [`Site::bodies`], the one way bodies are rendered.
 
 pub mod frontmatter;
 mod load;

@@ -61,8 +61,9 @@ impl Field {
 }
 
 /// One page or section as the index sees it. The text of a field is `S`: owned by callers that
-/// make documents up (benchmarks), borrowed from the [`Site`] by [`collect`] so the index does
-/// not hold a second copy of every page's text.
+/// make documents up (benchmarks), borrowed from the [`Site`] by [`collect`], which leaves the
+/// body out: the index renders it again per chunk of documents, so no page text is held for
+/// every page at once.
 #[derive(Debug, Clone)]
 pub struct Doc<S = String> {
     /// Site path (`uutiset/avaus/`), the sort key that fixes document ids.
