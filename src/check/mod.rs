@@ -118,8 +118,11 @@ fn render_and_crawl(site: &Site) -> Vec<Diagnostic> {
     let site = std::sync::Arc::new(site.clone());
     let writer = Writer::in_memory();
     let mut timings = crate::Timings::default();
-    match crate::render_into(&site, &writer, false, &Selection::All, &mut timings) {
-        Ok(()) => crawl::check(&site, &writer.into_files()),
+    let rendered = crate::theme::Theme::load(&site.root, &site.config.theme).and_then(|theme| {
+        crate::render_into(&site, &theme, &writer, false, &Selection::All, &mut timings)
+    });
+    match rendered {
+        Ok(_) => crawl::check(&site, &writer.into_files()),
         // Without the full output a crawl would call every page an orphan: report only this.
         Err(e) => e.diagnostics,
     }

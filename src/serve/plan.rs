@@ -182,12 +182,10 @@ fn touched_terms(
 /// Whether a template other than the home page's (`index.html`, which every partial rebuild
 /// renders anyway) pulls in other pages' data with `get_page` or `get_section`. Such a page
 /// depends on pages the plan cannot see, so the preview then renders everything on each edit.
-pub fn templates_look_up_pages(site: &Site) -> bool {
+pub fn templates_look_up_pages(site: &Site, theme: &Theme) -> bool {
     // Templates that cannot be read count as looking things up: being wrong here costs only
     // speed, and the render reports the problem.
-    let Ok(templates) = Theme::load(&site.root, &site.config.theme)
-        .and_then(|theme| crate::render::template_sources(site, &theme))
-    else {
+    let Ok(templates) = crate::render::template_sources(site, theme) else {
         return true;
     };
     templates.iter().any(|(name, (_, text))| {
