@@ -470,7 +470,13 @@ fn verbose_prints_step_timings() {
     let counted: usize = err
         .lines()
         .filter_map(|l| l.strip_suffix(" files").or_else(|| l.strip_suffix(" file")))
-        .map(|l| l.split_whitespace().last().unwrap().parse::<usize>().unwrap())
+        .map(|l| {
+            l.split_whitespace()
+                .last()
+                .unwrap()
+                .parse::<usize>()
+                .unwrap()
+        })
         .sum();
     let on_disk = walkdir::WalkDir::new(site.path("public"))
         .into_iter()

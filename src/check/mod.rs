@@ -16,8 +16,9 @@ pub mod report;
 use crate::config::Config;
 use crate::content::{FrontMatter, LoadOptions, Site, SourceFile};
 use crate::diagnostics::{Diagnostic, Kind, Severity, sort};
+use crate::generate::Selection;
 use crate::markdown::Rendered;
-use crate::output::{Selection, Writer};
+use crate::output::Writer;
 use chrono::NaiveDate;
 use std::path::PathBuf;
 

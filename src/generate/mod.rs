@@ -8,16 +8,18 @@ pub mod directory;
 pub mod feeds;
 pub mod pages;
 pub mod search;
+mod selection;
 pub mod sitemap;
 pub mod static_files;
 pub mod taxonomies;
 
-use crate::content::Site;
+use crate::content::{Changes, Site};
 use crate::diagnostics::{Error, Result};
-use crate::output::{Selection, Writer};
+use crate::output::Writer;
 use crate::render::{Decorations, Renderer};
 use crate::{Step, Timings};
 use rayon::prelude::*;
+pub use selection::Selection;
 use static_files::StaticFiles;
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -47,6 +49,9 @@ pub struct Generator {
     pub lists: fn(&Site) -> Vec<SitemapEntry>,
     /// Whether it has anything to write for this selection (a partial render skips the rest).
     pub runs: fn(&Site, &Selection) -> bool,
+    /// Adds to a partial selection what it makes from the pages an edit changed (the
+    /// preview's incremental rebuild asks every generator).
+    pub touches: fn(&Site, &Changes, &mut Selection),
     /// Renders and writes its files.
     pub run: fn(&Run<'_>) -> Result<()>,
 }
@@ -158,6 +163,19 @@ pub(crate) fn full_render_only(_: &Site, selected: &Selection) -> bool {
 pub(crate) fn always(_: &Site, _: &Selection) -> bool {
     true
 }
+
+/// What to render after an edit of existing pages: what each generator says the edit touches.
+pub fn touched(site: &Site, changes: &Changes) -> Selection {
+    let mut selected = Selection::none();
+    for g in GENERATORS.iter().chain(LAST) {
+        (g.touches)(site, changes, &mut selected);
+    }
+    selected
+}
+
+/// For [`Generator::touches`]: a generator that lists every page (it runs on every render) or
+/// that an edit of page text never changes.
+pub(crate) fn touches_nothing(_: &Site, _: &Changes, _: &mut Selection) {}
 
 /// For [`Generator::lists`]: a generator that publishes nothing the sitemap lists.
 pub(crate) fn lists_nothing(_: &Site) -> Vec<SitemapEntry> {

@@ -1,7 +1,7 @@
 //! The search index under `search/` and the search page at `haku/`, rendered with the theme's
 //! `search.html` (its script URL carries the index version).
 
-use super::{Generator, Run, SitemapEntry, full_render_only};
+use super::{Generator, Run, SitemapEntry, full_render_only, touches_nothing};
 use crate::content::{SEARCH_PATH, Site};
 use crate::diagnostics::{Error, Result};
 use crate::output::Writer;
@@ -16,6 +16,7 @@ pub const GENERATOR: Generator = Generator {
     lists: sitemap_entries,
     runs: full_render_only,
     run: |run: &Run<'_>| write(run.site, run.renderer, run.writer),
+    touches: touches_nothing,
 };
 
 /// Builds the search index and renders the search page with `writer`.

@@ -2,7 +2,7 @@
 //! next to content pages, copied as they are. `style.css` is written as `style.<hash>.css`, so
 //! browsers can keep it until it changes; every page links the fingerprinted name.
 
-use super::{Generator, Run, full_render_only, lists_nothing};
+use super::{Generator, Run, full_render_only, lists_nothing, touches_nothing};
 use crate::content::Site;
 use crate::diagnostics::{Diagnostic, Result};
 use crate::theme::Theme;
@@ -16,6 +16,7 @@ pub const GENERATOR: Generator = Generator {
     lists: lists_nothing,
     runs: full_render_only,
     run,
+    touches: touches_nothing,
 };
 
 /// The static files by output name, read before any page is rendered: every page needs the

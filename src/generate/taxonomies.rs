@@ -1,8 +1,9 @@
 //! Taxonomy list and term pages.
 
 use super::{Generator, Run, SitemapEntry, always, gather};
-use crate::content::Site;
+use crate::content::{Changes, Site};
 use crate::diagnostics::{Error, Result};
+use crate::generate::Selection;
 use rayon::prelude::*;
 use serde_json::json;
 
@@ -12,6 +13,7 @@ pub const GENERATOR: Generator = Generator {
     lists,
     runs: always,
     run,
+    touches,
 };
 
 /// Taxonomy list and term pages (the selected ones), term pages in parallel.
@@ -88,4 +90,17 @@ fn lists(site: &Site) -> Vec<SitemapEntry> {
         }
     }
     entries
+}
+
+/// The term pages that list an edited page (before or after the edit) and their taxonomies'
+/// list pages.
+fn touches(_: &Site, changes: &Changes, selected: &mut Selection) {
+    let Selection::Only {
+        taxonomies, terms, ..
+    } = selected
+    else {
+        return;
+    };
+    taxonomies.extend(changes.terms.iter().map(|&(t, _)| t));
+    terms.extend(changes.terms.iter().copied());
 }

@@ -20,60 +20,6 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-/// Which per-page outputs a render writes. Whole-site outputs (sitemap, feeds, 404, aliases, …)
-/// ignore it: they are cheap and must always list everything.
-#[derive(Debug, Clone, Default)]
-pub enum Selection {
-    /// Every page, section and taxonomy page (`kumppani build`).
-    #[default]
-    All,
-    /// Only these (the preview server's incremental rebuild).
-    Only {
-        /// Indexes into `Site::pages`.
-        pages: HashSet<usize>,
-        /// Indexes into `Site::sections`.
-        sections: HashSet<usize>,
-        /// Taxonomy indexes whose list page is rendered.
-        taxonomies: HashSet<usize>,
-        /// (taxonomy, term) indexes whose term page is rendered.
-        terms: HashSet<(usize, usize)>,
-    },
-}
-
-impl Selection {
-    /// Whether page `i` is rendered.
-    pub fn page(&self, i: usize) -> bool {
-        match self {
-            Selection::All => true,
-            Selection::Only { pages, .. } => pages.contains(&i),
-        }
-    }
-
-    /// Whether section `i` is rendered.
-    pub fn section(&self, i: usize) -> bool {
-        match self {
-            Selection::All => true,
-            Selection::Only { sections, .. } => sections.contains(&i),
-        }
-    }
-
-    /// Whether the list page of taxonomy `t` is rendered.
-    pub fn taxonomy(&self, t: usize) -> bool {
-        match self {
-            Selection::All => true,
-            Selection::Only { taxonomies, .. } => taxonomies.contains(&t),
-        }
-    }
-
-    /// Whether the page of term `term` of taxonomy `t` is rendered.
-    pub fn term(&self, t: usize, term: usize) -> bool {
-        match self {
-            Selection::All => true,
-            Selection::Only { terms, .. } => terms.contains(&(t, term)),
-        }
-    }
-}
-
 /// Where rendered files go: a folder (`build`) or memory (the preview server, which serves
 /// from memory and must not touch the disk on every save).
 ///

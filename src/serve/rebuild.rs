@@ -1,16 +1,17 @@
 //! Building the preview in memory, so `public/` is never touched and requests never read the
 //! disk. The first build and every change to templates, config or the site's shape render
 //! everything; an edit of existing pages replaces them in the loaded site
-//! ([`update_pages`]) and renders only what shows them ([`plan::selection`]). The search
+//! ([`update_pages`]) and renders only what shows them ([`crate::generate::touched`]). The search
 //! index depends on every page, so after such an edit it is refreshed on a thread of its own
 //! and served when ready, off the path from the save to the browser's reload.
 
-use super::plan::{self, Plan, plan, templates_look_up_pages};
+use super::plan::{Plan, plan, templates_look_up_pages};
 use super::watch::{Batch, Change};
 use crate::config::Config;
 use crate::content::{LoadOptions, Site, Update, update_pages};
 use crate::diagnostics::{Diagnostic, Result};
-use crate::output::{Selection, Writer};
+use crate::generate::Selection;
+use crate::output::Writer;
 use crate::theme::Theme;
 use crate::{Timings, load, render_into, render_search};
 use std::collections::HashMap;
@@ -156,7 +157,7 @@ impl Rebuilder {
                     }
                     Update::Applied(changes) => {
                         self.generation += 1;
-                        let selection = plan::selection(site, &changes);
+                        let selection = crate::generate::touched(site, &changes);
                         let fresh = match render_to_memory(site, theme, &selection, &mut timings) {
                             Ok(f) => f,
                             Err(e) => {

@@ -14,8 +14,8 @@ use crate::config::OrganisationsConfig;
 use crate::content::Site;
 use crate::content::organisation::{Paths, profiles, section_file};
 use crate::diagnostics::{Error, Result};
-use crate::generate::{Generator, Run, SitemapEntry};
-use crate::output::{Selection, Writer};
+use crate::generate::{Generator, Run, Selection, SitemapEntry, touches_nothing};
+use crate::output::Writer;
 use crate::render::Renderer;
 use serde_json::json;
 
@@ -31,6 +31,7 @@ pub const GENERATOR: Generator = Generator {
         }
     },
     run: |run: &Run<'_>| render_directory(run.site, run.renderer, run.writer),
+    touches: touches_nothing,
 };
 
 /// Licence of the open-data files.
