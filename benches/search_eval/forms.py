@@ -92,11 +92,12 @@ def grade(stem, table):
     return []
 
 
+# The abessive (-ttA) is left out: rare, and its plural collides with verb stems (seli-ttä).
 SG_WEAK = {"gen.sg": "n", "ine.sg": "ssA", "ela.sg": "stA", "ade.sg": "llA", "abl.sg": "ltA",
-           "all.sg": "lle", "tra.sg": "ksi", "abe.sg": "ttA", "nom.pl": "t"}
+           "all.sg": "lle", "tra.sg": "ksi", "nom.pl": "t"}
 SG_STRONG = {"ess.sg": "nA"}
 PL_WEAK = {"ine.pl": "ssA", "ela.pl": "stA", "ade.pl": "llA", "abl.pl": "ltA", "all.pl": "lle",
-           "tra.pl": "ksi", "abe.pl": "ttA", "ins.pl": "n"}
+           "tra.pl": "ksi", "ins.pl": "n"}
 PL_STRONG = {"ess.pl": "nA", "com.pl": "ne"}
 
 
@@ -234,7 +235,12 @@ def possessives(forms, strong_stem, h):
         if tag in ("nom.sg", "gen.sg", "nom.pl"):
             continue
         for f in values:
-            if f.endswith("n") or f.endswith("t"):
+            if tag.startswith("tra."):
+                # translative + possessive: -kse-ni, -kse-en (not -ksi-in)
+                stem = f[:-1] + "e"
+                out.update(stem + fill(px, h) for px in PERSONAL)
+                out.add(stem + "en")
+            elif f.endswith("n") or f.endswith("t"):
                 stem = f[:-1]
                 out.update(stem + fill(px, h) for px in PERSONAL)
             elif f[-1] in VOWELS:
