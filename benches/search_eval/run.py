@@ -41,8 +41,8 @@ def run(cmd, **kw):
     return subprocess.run(cmd, check=True, **kw)
 
 
-def build_site(data, kumppani):
-    public = data / "public"
+def build_site(data, work, kumppani):
+    public = work / "public"
     env = dict(os.environ, KUMPPANI_TODAY="2026-12-02")
     run([str(kumppani), "build", "--root", str(data / "site"), "--output", str(public),
          "--force"], env=env, capture_output=True)
@@ -186,6 +186,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", default="/tmp/kumppani-search-eval")
     ap.add_argument("--kumppani", default=str(REPO / "target" / "release" / "kumppani"))
+    ap.add_argument("--work", help="where the built site and results.json go (default: --data,"
+                    " or /tmp/kumppani-search-eval-sample for a --data inside the repository)")
     ap.add_argument("--no-pagefind", action="store_true")
     ap.add_argument("--write-md", action="store_true")
     ap.add_argument("--min-recall", type=float)
@@ -196,7 +198,10 @@ def main():
     docs = json.loads((data / "docs.json").read_text())
     documents = {d["url"] for d in docs}
 
-    public = build_site(data, Path(args.kumppani))
+    work = Path(args.work) if args.work else (
+        Path("/tmp/kumppani-search-eval-sample") if data.resolve().is_relative_to(REPO) else data)
+    work.mkdir(parents=True, exist_ok=True)
+    public = build_site(data, work, Path(args.kumppani))
     k_per = measure(queries, kumppani_results(public, queries), documents)
     k = summary(k_per)
     p_per = p = None
@@ -204,7 +209,7 @@ def main():
         p_per = measure(queries, pagefind_results(public, queries), documents)
         p = summary(p_per)
 
-    (data / "results.json").write_text(json.dumps(
+    (work / "results.json").write_text(json.dumps(
         {"kumppani": k_per, "pagefind": p_per, "summary": {"kumppani": k, "pagefind": p}},
         ensure_ascii=False, indent=1))
     print(f"{'kind':<14}{'n':>4}  kumppani R/P/MRR     pagefind R/P/MRR")
