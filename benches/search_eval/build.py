@@ -323,7 +323,7 @@ def make_lexicon(gold, upos, owners):
         h = F.harmony(head)
         every = F.expand(paradigm, ss, h) | set(c)
         plain = {f for v in paradigm.values() for f in v} | set(c)
-        lex[lemma] = {"plain": plain, "lemma": word, "class": name, "forms": paradigm, "all": every,
+        lex[lemma] = {"plain": plain, "pos": upos[lemma].most_common(1)[0][0], "lemma": word, "class": name, "forms": paradigm, "all": every,
                       "share": share, "compound": "#" in lemma, "strong": ss, "h": h,
                       "observed": sorted(observed)}
     # Homographs: a form that is also a plain form of another lemma of the lexicon, or that
@@ -414,7 +414,8 @@ def build_queries(docs, lex, claim, rng, per_kind=PER_KIND):
     # the base form either way
     take("gradation", lambda l, e: graded(e) and not e["compound"],
          lambda l, e: pick_form(e, weak_tags))
-    take("compound", lambda l, e: e["compound"],
+    # compounds and possessives of nouns only (possessive adjectives, kaikenlaisemme, are odd)
+    take("compound", lambda l, e: e["compound"] and e["pos"] == "NOUN",
          lambda l, e: pick_form(e, ["nom.sg"] + case_tags + pl_tags))
     def folded(l, e):
         # valeissa is väleissä typed without dots, but also a form of vale: not a fair query
@@ -446,7 +447,7 @@ def build_queries(docs, lex, claim, rng, per_kind=PER_KIND):
         f = pick_form(e, ["nom.sg", "gen.sg", "ine.sg", "par.sg", "nom.pl", "ade.sg"])
         return f and f + F.fill(rng.choice(["kin", "kAAn", "kin", "hAn", "kO"]), e["h"])
 
-    take("possessive", lambda l, e: not e["compound"], possessive)
+    take("possessive", lambda l, e: not e["compound"] and e["pos"] == "NOUN", possessive)
     take("clitic", lambda l, e: not e["compound"], clitic)
     take("inflection", lambda l, e: not e["compound"], lambda l, e: pick_form(e, case_tags))
 
@@ -469,7 +470,9 @@ def build_queries(docs, lex, claim, rng, per_kind=PER_KIND):
         if len(cands) < 2:
             continue
         a, b = rng.sample(cands, 2)
-        if (a, b) in seen_pairs or a in used or b in used:
+        if lex[b]["pos"] != "NOUN" and lex[a]["pos"] == "NOUN":
+            a, b = b, a
+        if (a, b) in seen_pairs or a in used or b in used or lex[b]["pos"] != "NOUN":
             continue
         both = lemma_docs[a] & lemma_docs[b]
         if not 1 <= len(both) <= MAX_RELEVANT:

@@ -157,6 +157,9 @@ form with ä, ö typed as a, o; **possessive** a form with a possessive suffix; 
 with a clitic; **multi_word** two words as written in one document, relevant = documents with
 both lemmas; **navigational** a document's whole title (unique in the corpus), relevant = that
 document. The query word forms are forms that occur in the corpus (not invented).
+
+Sample (committed, CC BY Finlex texts only, 60 documents, 40 queries):
+`python3 benches/search_eval/run.py --data tests/fixtures/search-eval [--no-pagefind]`.
 """
 
 
@@ -179,6 +182,9 @@ def write_md(path, data, corpus, queries, k, p, command):
                        command=command, table=table, sources=src,
                        documents=corpus["documents"], words=corpus["words"],
                        queries=len(queries), lemmas=corpus.get("lexicon_lemmas", "–"))
+    # hand-written notes below the generated part survive a re-run
+    if path.exists() and "\n## Notes" in path.read_text():
+        text += "\n## Notes" + path.read_text().split("\n## Notes", 1)[1]
     path.write_text(text)
 
 
