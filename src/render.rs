@@ -201,8 +201,8 @@ impl Renderer {
         ctx
     }
 
-    /// Renders a page with its template.
-    pub fn render_page(&self, site: &Site, index: usize) -> Result<String> {
+    /// Renders a page with its template; `body_html` is its rendered Markdown (`page.content`).
+    pub fn render_page(&self, site: &Site, index: usize, body_html: &str) -> Result<String> {
         let page = &site.pages[index];
         let mut ctx = self.base_context(site, &page.path, Some(page.section));
         let (section, summary) = if std::ptr::eq(site, &*self.data.site) {
@@ -215,7 +215,14 @@ impl Renderer {
         };
         ctx.insert(
             "page",
-            &page_value(site, index, summary, section, self.data.decorations),
+            &page_value(
+                site,
+                index,
+                summary,
+                section,
+                body_html,
+                self.data.decorations,
+            ),
         );
         let template = page
             .meta
@@ -226,11 +233,22 @@ impl Renderer {
         self.render(&template, &ctx, Some(&page.file.display))
     }
 
-    /// Renders a section (or home) with its template.
-    pub fn render_section(&self, site: &Site, index: usize) -> Result<String> {
+    /// Renders a section (or home) with its template; `body_html` is its rendered Markdown
+    /// (`section.content`).
+    pub fn render_section(&self, site: &Site, index: usize, body_html: &str) -> Result<String> {
         let section = &site.sections[index];
         let mut ctx = self.base_context(site, &section.path, Some(index));
-        ctx.insert("section", &self.data.section(index));
+        let mut value = self.data.sections[index]
+            .get_or_init(|| section_json(&self.data.site, index, self.data.decorations))
+            .clone();
+        value["content"] = json!(body_html);
+        ctx.insert(
+            "section",
+            &Value::from_serializable(&WithPages {
+                value: &value,
+                pages: self.data.summaries(&self.data.site.sections[index].pages),
+            }),
+        );
         let default = if index == 0 {
             "index.html"
         } else {
@@ -491,6 +509,7 @@ fn page_value<'a>(
     index: usize,
     summary: PageSummary<'a>,
     section: Value,
+    body_html: &'a str,
     decorations: Decorations,
 ) -> PageValue<'a> {
     let page = &site.pages[index];
@@ -498,7 +517,7 @@ fn page_value<'a>(
         |i: Option<usize>| i.map(|i| Link::new(site, &site.pages[i].title, &site.pages[i].path));
     PageValue {
         summary,
-        content: &page.content.html,
+        content: body_html,
         toc: &page.content.toc,
         section,
         lower: neighbour(page.lower),
