@@ -22,7 +22,7 @@ fn run(run: &Run<'_>) -> Result<()> {
         if !selected.page(i) {
             return Ok(());
         }
-        let html = renderer.render_page(site, i)?;
+        let html = renderer.render_page(site, i, &site.pages[i].content.html)?;
         writer
             .write_page(&site.pages[i].path, &html)
             .map_err(Error::from)
@@ -31,7 +31,7 @@ fn run(run: &Run<'_>) -> Result<()> {
         if !selected.section(i) {
             return Ok(());
         }
-        let html = renderer.render_section(site, i)?;
+        let html = renderer.render_section(site, i, &site.sections[i].content.html)?;
         writer
             .write_page(&site.sections[i].path, &html)
             .map_err(Error::from)
