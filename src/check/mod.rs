@@ -153,17 +153,18 @@ pub(crate) fn documents(site: &Site) -> impl Iterator<Item = Document<'_>> {
     }))
 }
 
-/// Line and column of the front matter key `key` (or of the front matter start when absent).
-pub(crate) fn key_position(file: &SourceFile, key: &str) -> (usize, usize) {
-    let fm_end = file.body_offset.max(file.front_matter_offset);
-    let front_matter = &file.source[file.front_matter_offset..fm_end];
-    let offset = file.front_matter_offset + crate::config::key_offset(front_matter, key);
+/// Line and column of the front matter key at `path` (`title`, `extra.reviewed`), or of the
+/// front matter's start when absent.
+pub(crate) fn key_position(file: &SourceFile, path: &str) -> (usize, usize) {
+    let spans = crate::content::frontmatter::spans_of(file);
+    let offset = file.front_matter_offset + spans.key(path).unwrap_or(0);
     crate::diagnostics::line_col(&file.source, offset)
 }
 
-/// A finding about a content file at the position of a front matter key.
-pub(crate) fn at_key(d: Diagnostic, file: &crate::content::SourceFile, key: &str) -> Diagnostic {
-    let (line, column) = key_position(file, key);
+/// A finding about a content file at the position of a front matter key (`path` as in
+/// [`key_position`]).
+pub(crate) fn at_key(d: Diagnostic, file: &crate::content::SourceFile, path: &str) -> Diagnostic {
+    let (line, column) = key_position(file, path);
     let text = file.source.lines().nth(line - 1).unwrap_or("").to_string();
     d.with_file(&file.display)
         .at(line, column)

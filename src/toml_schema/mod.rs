@@ -11,8 +11,10 @@ use std::path::Path;
 use toml::de::{DeTable, DeValue};
 
 mod probe;
+mod spans;
 
 pub use probe::table_keys;
+pub use spans::{Place, Spans, Step};
 
 /// The allowed shape of a TOML value, read from the serde type with [`table_keys`].
 #[derive(Debug, Clone, PartialEq, Eq)]
