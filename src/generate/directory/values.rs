@@ -580,6 +580,38 @@ pub(super) fn statistics_value<'a>(
 mod tests {
     use super::*;
 
+    /// `page.organisation` once was the profile serialized whole: the typed value must still
+    /// show every field of the profile and of each contact, so a field added to
+    /// [`Organisation`] or [`Contact`] fails here until templates can read it.
+    #[test]
+    fn the_profile_value_has_every_profile_field() {
+        // The bundled hub: it has a profile with a contact person.
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let options = crate::content::LoadOptions {
+            drafts: false,
+            today: NaiveDate::from_ymd_opt(2026, 12, 2).unwrap(),
+        };
+        let site = crate::load(root, None, &options, &mut crate::Timings::default()).unwrap();
+        let index = (0..site.pages.len())
+            .find(|&i| {
+                site.pages[i]
+                    .organisation
+                    .as_ref()
+                    .is_some_and(|o| !o.contacts.is_empty())
+            })
+            .expect("a fixture profile with a contact");
+        let value = serde_json::to_value(organisation_value(&site, index).unwrap()).unwrap();
+        for key in crate::content::organisation::profile_keys() {
+            assert!(value.get(key).is_some(), "page.organisation lacks `{key}`");
+        }
+        for key in crate::content::organisation::contact_keys() {
+            assert!(
+                value["contacts"][0].get(key).is_some(),
+                "page.organisation.contacts[] lacks `{key}`"
+            );
+        }
+    }
+
     #[test]
     fn json_for_scripts_cannot_close_the_element() {
         let s = script_safe_json(&json!({"name": "</script><script>alert(1)</script> & co"}));
