@@ -261,6 +261,27 @@ mod tests {
     }
 
     #[test]
+    fn the_front_matter_text_of_a_file_leaves_out_its_fences() {
+        for (src, expected) in [
+            ("+++\ntitle = \"A\"\n+++\nBody\n", "title = \"A\"\n"),
+            ("+++\r\ntitle = \"A\"\r\n+++\r\nBody\n", "title = \"A\"\r\n"),
+            ("+++\ntitle = \"A\"\n+++", "title = \"A\"\n"),
+            ("+++\n+++\nBody\n", ""),
+        ] {
+            let s = split(src, Path::new("a.md")).unwrap();
+            let file = super::super::SourceFile {
+                relative: "a.md".into(),
+                display: "content/a.md".into(),
+                source: src.into(),
+                body_offset: s.body_offset,
+                front_matter_offset: s.front_matter_offset,
+            };
+            assert_eq!(text_of(&file), expected, "{src:?}");
+            assert_eq!(text_of(&file), s.front_matter);
+        }
+    }
+
+    #[test]
     fn yaml_front_matter_gets_a_hint() {
         let err = split("---\ntitle: A\n---\n", Path::new("a.md")).unwrap_err();
         assert!(err.hint.unwrap().contains("YAML"));
