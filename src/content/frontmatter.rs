@@ -252,6 +252,13 @@ mod tests {
     }
 
     #[test]
+    fn the_front_matter_type_reads_every_listed_key() {
+        let empty = toml::Table::new();
+        toml_schema::assert_type_reads_every_key::<FrontMatter>(schema(false), &empty);
+        toml_schema::assert_type_reads_every_key::<FrontMatter>(schema(true), &empty);
+    }
+
+    #[test]
     fn splits_front_matter_and_body_with_offsets() {
         let src = "+++\ntitle = \"A\"\n+++\nBody\n";
         let s = split(src, Path::new("a.md")).unwrap();
