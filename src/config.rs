@@ -359,6 +359,21 @@ mod tests {
     }
 
     #[test]
+    fn the_config_type_reads_and_writes_exactly_the_listed_keys() {
+        let base: toml::Table = "title = \"t\"\nbase_url = \"https://x.fi/\""
+            .parse()
+            .unwrap();
+        toml_schema::assert_type_reads_every_key::<Config>(schema(), &base);
+        let mut config = Config::parse(
+            "title = \"t\"\nbase_url = \"https://x.fi/\"\n[organisations]\n",
+            Path::new("c"),
+        )
+        .unwrap();
+        config.taxonomies.push(TaxonomyConfig { name: "a".into() });
+        toml_schema::assert_serialized_keys_match(&config, schema());
+    }
+
+    #[test]
     fn base_path_keeps_sub_path() {
         let c = Config::parse(
             "title = \"t\"\nbase_url = \"https://x.fi/jarjestot\"",

@@ -170,3 +170,32 @@ pub(crate) fn at_key(d: Diagnostic, file: &crate::content::SourceFile, path: &st
         .at(line, column)
         .with_source_line(text)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(source: &str) -> SourceFile {
+        let split =
+            crate::content::frontmatter::split(source, std::path::Path::new("a.md")).unwrap();
+        SourceFile {
+            relative: "a.md".into(),
+            display: "content/a.md".into(),
+            source: source.into(),
+            body_offset: split.body_offset,
+            front_matter_offset: split.front_matter_offset,
+        }
+    }
+
+    #[test]
+    fn findings_point_at_the_key_the_front_matter_holds() {
+        let f = file(
+            "+++\ndescription = \"\"\"\nreviewed = x\n\"\"\"\ntitle = \"T\"\n[extra]\nreviewed = 2020-01-01\n+++\nreviewed = body\n",
+        );
+        assert_eq!(key_position(&f, "extra.reviewed"), (7, 1));
+        assert_eq!(key_position(&f, "title"), (5, 1));
+        // Absent: the front matter's first line.
+        assert_eq!(key_position(&f, "reviewed"), (2, 1));
+        assert_eq!(key_position(&f, "updated"), (2, 1));
+    }
+}

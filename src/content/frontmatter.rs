@@ -252,12 +252,40 @@ mod tests {
     }
 
     #[test]
+    fn the_front_matter_type_reads_every_listed_key() {
+        let empty = toml::Table::new();
+        toml_schema::assert_type_reads_every_key::<FrontMatter>(schema(false), &empty);
+        toml_schema::assert_type_reads_every_key::<FrontMatter>(schema(true), &empty);
+    }
+
+    #[test]
     fn splits_front_matter_and_body_with_offsets() {
         let src = "+++\ntitle = \"A\"\n+++\nBody\n";
         let s = split(src, Path::new("a.md")).unwrap();
         assert_eq!(s.front_matter, "title = \"A\"\n");
         assert_eq!(s.body, "Body\n");
         assert_eq!(&src[s.body_offset..], "Body\n");
+    }
+
+    #[test]
+    fn the_front_matter_text_of_a_file_leaves_out_its_fences() {
+        for (src, expected) in [
+            ("+++\ntitle = \"A\"\n+++\nBody\n", "title = \"A\"\n"),
+            ("+++\r\ntitle = \"A\"\r\n+++\r\nBody\n", "title = \"A\"\r\n"),
+            ("+++\ntitle = \"A\"\n+++", "title = \"A\"\n"),
+            ("+++\n+++\nBody\n", ""),
+        ] {
+            let s = split(src, Path::new("a.md")).unwrap();
+            let file = super::super::SourceFile {
+                relative: "a.md".into(),
+                display: "content/a.md".into(),
+                source: src.into(),
+                body_offset: s.body_offset,
+                front_matter_offset: s.front_matter_offset,
+            };
+            assert_eq!(text_of(&file), expected, "{src:?}");
+            assert_eq!(text_of(&file), s.front_matter);
+        }
     }
 
     #[test]
