@@ -95,19 +95,22 @@ def norm(text):
 
 # --- sources -----------------------------------------------------------------------------------
 
+def sampled(repo, folder, per_year, pattern=None):
+    """Every k-th XML file of a year's folder, parsed: spread over the year, the same choice on
+    every run."""
+    paths = [p for p in git_ls(repo, folder) if pattern is None or re.search(pattern, p)]
+    step = max(1, len(paths) // per_year)
+    for path, xml in sorted(git_cat(repo, paths[::step][:per_year]).items()):
+        try:
+            yield path, ET.fromstring(xml)
+        except ET.ParseError:
+            continue
+
+
 def statutes(repo, years, per_year):
     docs = []
     for year in years:
-        paths = [p for p in git_ls(repo, f"data/asd/fi/{year}")
-                 if re.search(r"/asd\d{8}\.xml$", p)]
-        # every k-th statute of the year: spread over the year, same choice on every run
-        step = max(1, len(paths) // per_year)
-        chosen = paths[::step][:per_year]
-        for path, xml in sorted(git_cat(repo, chosen).items()):
-            try:
-                root = ET.fromstring(xml)
-            except ET.ParseError:
-                continue
+        for path, root in sampled(repo, f"data/asd/fi/{year}", per_year, r"/asd\d{8}\.xml$"):
             kind = name = None
             blocks = []
             for el in root.iter():
@@ -140,14 +143,7 @@ def statutes(repo, years, per_year):
 def kho(repo, years, per_year):
     docs = []
     for year in years:
-        paths = git_ls(repo, f"data/kho/fi/{year}")
-        step = max(1, len(paths) // per_year)
-        chosen = paths[::step][:per_year]
-        for path, xml in sorted(git_cat(repo, chosen).items()):
-            try:
-                root = ET.fromstring(xml)
-            except ET.ParseError:
-                continue
+        for path, root in sampled(repo, f"data/kho/fi/{year}", per_year):
             title = keywords = None
             blocks = []
             for el in root:

@@ -372,15 +372,10 @@ pub struct DirectoryValue<'a> {
 /// A category's profiles in [`DirectoryValue::groups`].
 #[derive(Serialize)]
 pub struct GroupValue<'a> {
-    /// The category's slug.
-    pub slug: &'a str,
-    /// Its display name.
-    pub name: &'a str,
-    /// Root-relative address of its list page.
-    pub url: String,
-    /// How many profiles it has.
-    pub count: usize,
-    /// Their cards.
+    /// The category: `slug`, `name`, `url` and `count` as in [`ChoiceLink`].
+    #[serde(flatten)]
+    pub category: ChoiceLink<'a>,
+    /// Its profiles' cards.
     pub organisations: Vec<CardValue<'a>>,
 }
 
@@ -394,10 +389,12 @@ fn directory_value<'a>(site: &'a Site, config: &'a OrganisationsConfig) -> Direc
         .map(|c| {
             let members = in_category(site, &all, &c.slug);
             GroupValue {
-                slug: &c.slug,
-                name: &c.name,
-                url: site.url(&paths.category(&c.slug)),
-                count: members.len(),
+                category: ChoiceLink {
+                    slug: &c.slug,
+                    name: &c.name,
+                    url: site.url(&paths.category(&c.slug)),
+                    count: members.len(),
+                },
                 organisations: cards(site, &members, config, &paths),
             }
         })
