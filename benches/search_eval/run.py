@@ -119,8 +119,8 @@ checked inflection class: {lemmas}. The corpora are rebuilt from the public snap
 
 ## Results
 
-Queries as submitted: the whole query string as a user would type and press Enter (no trailing
-space; today's `search.js` still prefix-matches the last word of such a query). Top 10 = the
+Queries as submitted: the whole query string as a user would type and press Enter (`search.js`
+with `{{submitted: true}}`: whole words in all their forms, no prefix matching). Top 10 = the
 first 10 results that are corpus documents (section lists and other non-document pages are
 skipped for both engines; Pagefind indexes whole `<body>` elements, as no `data-pagefind-body`
 is set).
