@@ -1,7 +1,7 @@
 //! `config.toml`: the site's settings, read strictly.
 
 use crate::diagnostics::{Diagnostic, Error, Result};
-use crate::toml_schema::{self, Located, Shape};
+use crate::toml_schema::{self, Located, Shape, Spans};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -189,7 +189,10 @@ impl Config {
         };
         let mut config: Config = toml_schema::parse(source, schema(), &at).map_err(Error::new)?;
         let mut problems = Vec::new();
-        let locate = |key: &str| key_offset(source, key);
+        // The checked document went into `config`; it is parsed again only to place a message.
+        let spans = std::cell::OnceCell::new();
+        let spans = || spans.get_or_init(|| Spans::parse(source));
+        let locate = |key: &str| spans().key(key).unwrap_or(0);
         match normalize_base_url(&config.base_url) {
             Ok(url) => config.base_url = url,
             Err(why) => problems.push(
@@ -209,7 +212,7 @@ impl Config {
                     ),
             );
         }
-        check_slugs(&config, source, file, &mut problems);
+        check_slugs(&config, spans, source, file, &mut problems);
         if problems.is_empty() {
             Ok(config)
         } else {
@@ -240,25 +243,43 @@ impl Config {
 
 /// Taxonomy names and directory category and area slugs become URL segments as written: each
 /// must be one plain name ([`crate::site_path::check_segment`]) with letters or digits in it.
-fn check_slugs(config: &Config, source: &str, file: &Path, problems: &mut Vec<Diagnostic>) {
-    let mut values: Vec<(&str, &str, &str)> = config
+fn check_slugs<'s>(
+    config: &Config,
+    spans: impl Fn() -> &'s Spans<'s>,
+    source: &str,
+    file: &Path,
+    problems: &mut Vec<Diagnostic>,
+) {
+    // (path of the value, what it is, the value)
+    let mut values: Vec<(String, &str, &str)> = config
         .taxonomies
         .iter()
-        .map(|t| ("taxonomies", "taxonomy name", t.name.as_str()))
+        .enumerate()
+        .map(|(i, t)| {
+            (
+                format!("taxonomies[{i}].name"),
+                "taxonomy name",
+                t.name.as_str(),
+            )
+        })
         .collect();
     if let Some(o) = &config.organisations {
-        values.extend(
-            o.categories
-                .iter()
-                .map(|c| ("categories", "category slug", c.slug.as_str())),
-        );
-        values.extend(
-            o.areas
-                .iter()
-                .map(|a| ("areas", "area slug", a.slug.as_str())),
-        );
+        values.extend(o.categories.iter().enumerate().map(|(i, c)| {
+            (
+                format!("organisations.categories[{i}].slug"),
+                "category slug",
+                c.slug.as_str(),
+            )
+        }));
+        values.extend(o.areas.iter().enumerate().map(|(i, a)| {
+            (
+                format!("organisations.areas[{i}].slug"),
+                "area slug",
+                a.slug.as_str(),
+            )
+        }));
     }
-    for (key, what, value) in values {
+    for (path, what, value) in values {
         let why = match crate::site_path::check_segment(value) {
             Err(why) => why.to_string(),
             Ok(()) if crate::text::slugify(value).is_empty() => {
@@ -266,10 +287,7 @@ fn check_slugs(config: &Config, source: &str, file: &Path, problems: &mut Vec<Di
             }
             Ok(()) => continue,
         };
-        let after = key_offset(source, key);
-        let at = source[after..]
-            .find(&format!("\"{}\"", value.escape_default()))
-            .map_or(after, |i| after + i);
+        let at = spans().value(&path).unwrap_or(0);
         let proposal = crate::text::slugify(value);
         let example = if proposal.is_empty() {
             "kulttuuri"
@@ -315,21 +333,6 @@ fn normalize_base_url(url: &str) -> std::result::Result<String, &'static str> {
     Ok(url)
 }
 
-/// Byte offset of a top-level `key =` line, for pointing at values that fail validation.
-pub fn key_offset(source: &str, key: &str) -> usize {
-    let mut offset = 0;
-    for line in source.split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        if let Some(rest) = trimmed.strip_prefix(key) {
-            if rest.trim_start().starts_with('=') {
-                return offset + (line.len() - trimmed.len());
-            }
-        }
-        offset += line.len();
-    }
-    0
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -353,6 +356,21 @@ mod tests {
                  external_timeout_seconds,external_retries}",
             ]
         );
+    }
+
+    #[test]
+    fn the_config_type_reads_and_writes_exactly_the_listed_keys() {
+        let base: toml::Table = "title = \"t\"\nbase_url = \"https://x.fi/\""
+            .parse()
+            .unwrap();
+        toml_schema::assert_type_reads_every_key::<Config>(schema(), &base);
+        let mut config = Config::parse(
+            "title = \"t\"\nbase_url = \"https://x.fi/\"\n[organisations]\n",
+            Path::new("c"),
+        )
+        .unwrap();
+        config.taxonomies.push(TaxonomyConfig { name: "a".into() });
+        toml_schema::assert_serialized_keys_match(&config, schema());
     }
 
     #[test]

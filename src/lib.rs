@@ -1,7 +1,7 @@
 //! kumppani: a static site generator for a municipality's hub of associations and volunteer work.
 //!
 //! The pipeline runs one way: [`load`] reads `config.toml` and `content/` into an immutable
-//! [`content::Site`]; [`render_site`] renders it with the theme's templates into a folder;
+//! [`content::Site`]; [`render_into`] renders it with the theme's templates through a [`output::Writer`];
 //! [`build`] wraps both with a staging folder that replaces the output only when everything
 //! succeeded. `serve` and `check` reuse the same steps.
 
@@ -28,7 +28,9 @@ pub mod toml_schema;
 use crate::config::Config;
 use crate::content::{LoadOptions, Site};
 use crate::diagnostics::{Diagnostic, Result};
-use crate::output::{Selection, Writer};
+use crate::generate::Selection;
+use crate::generate::static_files::StaticFiles;
+use crate::output::Writer;
 use crate::render::Renderer;
 use crate::theme::Theme;
 use std::path::{Path, PathBuf};
@@ -71,6 +73,8 @@ pub struct Step {
     /// The process's peak resident memory when the step ended, where the system tells it:
     /// the step that raises it is the one to look at when a big site runs out of memory.
     pub peak_rss: Option<u64>,
+    /// How many files a generator wrote in this step.
+    pub files: Option<usize>,
 }
 
 impl Timings {
@@ -82,6 +86,7 @@ impl Timings {
             name,
             took: start.elapsed(),
             peak_rss: peak_rss(),
+            files: None,
         });
         value
     }
@@ -124,62 +129,40 @@ pub fn load(
     timings.time("load content", || content::load(root, config, options))
 }
 
-/// Renders a loaded site into `dir` (which must exist and be empty).
-pub fn render_site(
-    site: &Arc<Site>,
-    dir: &Path,
-    serve_mode: bool,
-    timings: &mut Timings,
-) -> Result<()> {
-    render_into(
-        site,
-        &Writer::new(dir),
-        serve_mode,
-        &Selection::All,
-        timings,
-    )
-}
-
-/// Renders a loaded site with `writer` (a folder or memory): static files first (the
-/// stylesheet's fingerprinted name goes into every page), then every [`generate::Generator`].
-/// [`Selection::All`] renders everything. A partial selection (the preview server's incremental
-/// rebuild) renders what each generator says the selection touches: the selected pages,
-/// sections and taxonomy pages, the lists that name every page (feeds, sitemap), and the
-/// organisation directory when a selected page is a profile; the search index is refreshed by
-/// the preview separately with [`render_search`].
+/// Renders a loaded site with `writer` (a folder or memory) and the theme's templates: the
+/// static files are read first (every page links the stylesheet by its fingerprinted name),
+/// then every [`generate::Generator`] runs. [`Selection::All`] renders everything. A partial
+/// selection (the preview server's incremental rebuild) renders what each generator says the
+/// selection touches; the search index is refreshed by the preview separately with
+/// [`render_search`]. Returns what each generator wrote.
 pub fn render_into(
     site: &Arc<Site>,
+    theme: &Theme,
     writer: &Writer,
     serve_mode: bool,
     selected: &Selection,
     timings: &mut Timings,
-) -> Result<()> {
-    let theme = timings.time("read theme", || Theme::load(&site.root, &site.config.theme))?;
-    let css_name = if matches!(selected, Selection::All) {
-        timings.time("copy static files", || {
-            output::copy_static(site, &theme, writer)
-        })?
-    } else {
-        output::stylesheet_name(site, &theme)?
-    };
-    let css_url = site.url(&css_name);
+) -> Result<Vec<generate::Written>> {
+    let statics = timings.time("read static files", || StaticFiles::read(site, theme))?;
+    let css_url = site.url(&statics.stylesheet);
     let renderer = timings.time("load templates", || {
-        Renderer::new(site, &theme, &css_url, serve_mode, generate::DECORATIONS)
+        Renderer::new(site, theme, &css_url, serve_mode, generate::DECORATIONS)
     })?;
-    generate::run_all(site, &renderer, writer, selected, timings)
+    generate::run_all(site, &renderer, &statics, writer, selected, timings)
 }
 
 /// Builds the search index and renders the search page (whose script URL carries the index
 /// version) with `writer`.
 pub fn render_search(
     site: &Arc<Site>,
+    theme: &Theme,
     writer: &Writer,
     serve_mode: bool,
     timings: &mut Timings,
 ) -> Result<()> {
-    let theme = Theme::load(&site.root, &site.config.theme)?;
-    let css_url = site.url(&output::stylesheet_name(site, &theme)?);
-    let renderer = Renderer::new(site, &theme, &css_url, serve_mode, generate::DECORATIONS)?;
+    let statics = StaticFiles::read(site, theme)?;
+    let css_url = site.url(&statics.stylesheet);
+    let renderer = Renderer::new(site, theme, &css_url, serve_mode, generate::DECORATIONS)?;
     timings.time(generate::search::GENERATOR.name, || {
         generate::search::write(site, &renderer, writer)
     })
@@ -230,22 +213,27 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         }
     };
     let writer = Writer::new(&staging.dir);
-    let written = render_into(
-        &site,
-        &writer,
-        options.serve_mode,
-        &Selection::All,
-        &mut timings,
-    )
-    .and_then(|()| Ok(writer.write(output::MARKER, output::MARKER_TEXT.as_bytes())?))
-    .and_then(|()| {
-        if staging.reused {
-            timings.time("remove files no longer built", || writer.remove_unwritten())?;
-        }
-        timings.time("swap into place", || {
-            output::swap_into_place(&staging.dir, &output)
+    let written = timings
+        .time("read theme", || Theme::load(&site.root, &site.config.theme))
+        .and_then(|theme| {
+            render_into(
+                &site,
+                &theme,
+                &writer,
+                options.serve_mode,
+                &Selection::All,
+                &mut timings,
+            )
         })
-    });
+        .and_then(|_| Ok(writer.write(output::MARKER, output::MARKER_TEXT.as_bytes())?))
+        .and_then(|()| {
+            if staging.reused {
+                timings.time("remove files no longer built", || writer.remove_unwritten())?;
+            }
+            timings.time("swap into place", || {
+                output::swap_into_place(&staging.dir, &output)
+            })
+        });
     if let Err(e) = written {
         output::discard_staging(&staging, &output);
         return Err(e);

@@ -173,8 +173,11 @@ fn main() -> ExitCode {
                             let peak = step.peak_rss.map_or(String::new(), |b| {
                                 format!("  peak {:>6} MB", b / 1_000_000)
                             });
+                            let files = step.files.map_or(String::new(), |n| {
+                                format!("  {n:>7} {}", if n == 1 { "file" } else { "files" })
+                            });
                             eprintln!(
-                                "  {:<28} {:>8.1} ms{peak}",
+                                "  {:<28} {:>8.1} ms{peak}{files}",
                                 step.name,
                                 step.took.as_secs_f64() * 1000.0
                             );

@@ -1,16 +1,14 @@
 //! Templates: loading the theme and site overrides into tera, the functions and filters templates
 //! use, and the context each kind of page is rendered with.
 //!
-//! Template contract (what every template can read):
-//! - `config`: the site's settings (title, description, base_url, language, taxonomies, extra, …)
-//! - `lang`, `current_url` (absolute), `current_path` (root-relative, with the base path)
-//! - `nav`: top-level sections `{title, url, active}`; `breadcrumbs`: ancestors `{title, url}`
-//! - `css_url`: the fingerprinted stylesheet; `serve_mode`: true in the preview server
-//! - `page` (page.html), `section` (index.html, section.html), `taxonomy` + `terms`
-//!   (taxonomy_list.html; each term has name, slug, url, permalink, pages_count), `taxonomy` +
-//!   `term` (taxonomy_single.html; the term also has `pages`)
-//! - lists of pages (`section.pages`, `term.pages`) hold page summaries: everything a page has
-//!   except `content`, `toc`, `section`, `lower`, `higher` and `organisation`
+//! Template contract (what every template can read): the types below, whose field docs say
+//! what each key holds (README "Themes and templates" has the table of variables):
+//! - every template: `config` ([`ConfigValue`]), `lang`, `current_url` (absolute), `current_path`
+//!   (root-relative, with the base path), `nav` ([`NavItem`]s), `breadcrumbs` ([`Crumb`]s),
+//!   `css_url` (the fingerprinted stylesheet), `serve_mode` (true in the preview server)
+//! - `page` ([`PageValue`]), `section` ([`SectionValue`]); lists of pages (`section.pages`,
+//!   `term.pages`) and `get_page` hold [`PageSummary`]s; the generators' own values (taxonomies,
+//!   the directory, the search page) are typed next to them in `crate::generate`
 //! - functions `get_url(path, absolute?)`, `get_page(path)` (the page's summary, no body),
 //!   `get_section(path)`, `trans(key)`, `now()`
 //! - filters `date(format)`, `json_encode`, `urlencode`
@@ -19,7 +17,7 @@ use crate::content::{Item, Section, Site};
 use crate::diagnostics::{Diagnostic, Error, Result, suggestion_hint};
 use crate::theme::Theme;
 use serde::Serialize;
-use serde_json::{Value as Json, json};
+use serde_json::Value as Json;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
@@ -31,13 +29,14 @@ pub type Translations = BTreeMap<String, String>;
 
 /// Template values that generators add to the pages and sections they answer for (the
 /// directory's profile data on its pages and section), handed in so that rendering knows
-/// nothing of the generators.
+/// nothing of the generators. Each is a typed value of the generator's own (for the directory,
+/// `generate::directory::OrganisationValue` and `DirectoryValue`), made into a template value.
 #[derive(Clone, Copy)]
 pub struct Decorations {
-    /// A page's `organisation` value (`null` on other pages).
-    pub page: fn(&Site, usize) -> Json,
-    /// Adds to a section's value.
-    pub section: fn(&Site, usize, &mut Json),
+    /// A page's [`PageValue::organisation`] (`None` on pages that are not profiles).
+    pub page: fn(&Site, usize) -> Option<Value>,
+    /// A section's [`SectionValue::directory`] (`None` except on the directory section).
+    pub section: fn(&Site, usize) -> Option<Value>,
 }
 
 /// Everything needed to render pages; built once per build.
@@ -59,15 +58,14 @@ pub struct Renderer {
 struct SiteData {
     site: Arc<Site>,
     decorations: Decorations,
-    /// Sections without their page lists (see [`SiteData::section`]), made on first use: a
-    /// preview render of a few pages needs only a few.
-    sections: Vec<OnceLock<Json>>,
+    /// Each section's decoration ([`SectionValue::directory`]), made on first use: the
+    /// section's own page and `get_section` share it.
+    section_decorations: Vec<OnceLock<Option<Value>>>,
     /// Complete sections as `get_section` returns them, made on first use: a template that
     /// looks up the news section on every page does not rebuild its list every time.
     looked_up: Vec<OnceLock<Value>>,
-    config: Json,
-    /// Top-level sections in the nav, with their links.
-    nav: Vec<(usize, Json)>,
+    /// Top-level sections in the nav.
+    nav: Vec<usize>,
     /// The nav with nothing active, and with each item active (by position in `nav`), made on
     /// first use: every page's base template loops over the nav.
     nav_inactive: OnceLock<Value>,
@@ -148,11 +146,15 @@ impl Renderer {
         let files: HashMap<String, (PathBuf, String)> = sources.clone().into_iter().collect();
         let translations = load_translations(theme, &site.config.language)?;
         let data = Arc::new(SiteData::new(site.clone(), decorations));
+        let config = ConfigValue {
+            config: &site.config,
+            base_path: site.config.base_path(),
+        };
         // Functions and filters first: tera checks every template's references when adding it.
         register(&mut tera, data.clone(), translations.clone(), css_url);
         tera.add_raw_templates(sources.iter().map(|(n, (_, s))| (n.as_str(), s.as_str())))
             .map_err(|e| template_error(&e, &files, None))?;
-        tera.global_context().insert("config", &data.config);
+        tera.global_context().insert("config", &config);
         tera.global_context().insert("lang", &site.config.language);
         tera.global_context().insert("css_url", css_url);
         tera.global_context().insert("serve_mode", &serve_mode);
@@ -187,7 +189,7 @@ impl Renderer {
         let nav = if cached {
             self.data.nav_value(top)
         } else {
-            nav_value(&self.data.nav, top)
+            nav_value(site, &self.data.nav, top)
         };
         ctx.insert_value("nav", nav);
         let crumbs = match section {
@@ -201,7 +203,7 @@ impl Renderer {
         ctx
     }
 
-    /// Renders a page with its template; `body_html` is its Markdown body as HTML.
+    /// Renders a page with its template; `body_html` is its rendered Markdown (`page.content`).
     pub fn render_page(&self, site: &Site, index: usize, body_html: &str) -> Result<String> {
         let page = &site.pages[index];
         let mut ctx = self.base_context(site, &page.path, Some(page.section));
@@ -218,10 +220,10 @@ impl Renderer {
             &page_value(
                 site,
                 index,
-                body_html,
                 summary,
                 section,
-                self.data.decorations,
+                body_html,
+                (self.data.decorations.page)(site, index),
             ),
         );
         let template = page
@@ -233,11 +235,12 @@ impl Renderer {
         self.render(&template, &ctx, Some(&page.file.display))
     }
 
-    /// Renders a section (or home) with its template.
-    pub fn render_section(&self, site: &Site, index: usize) -> Result<String> {
+    /// Renders a section (or home) with its template; `body_html` is its rendered Markdown
+    /// (`section.content`).
+    pub fn render_section(&self, site: &Site, index: usize, body_html: &str) -> Result<String> {
         let section = &site.sections[index];
         let mut ctx = self.base_context(site, &section.path, Some(index));
-        ctx.insert("section", &self.data.section(index));
+        ctx.insert("section", &self.data.section(index, body_html));
         let default = if index == 0 {
             "index.html"
         } else {
@@ -267,8 +270,8 @@ impl Renderer {
             .map_err(|e| template_error(&e, &self.files, origin))
     }
 
-    /// A value with the summaries of `pages` added as `pages` (a term's page, a list).
-    pub fn with_pages(&self, value: &Json, pages: &[usize]) -> Value {
+    /// A value with the summaries of `pages` added as `pages` (a term on its page).
+    pub fn with_pages<T: Serialize>(&self, value: &T, pages: &[usize]) -> Value {
         Value::from_serializable(&WithPages {
             value,
             pages: self.data.summaries(pages),
@@ -363,34 +366,64 @@ fn template_error(
     d.into()
 }
 
-/// A page as templates see it in lists (no body). Made per use and serialized straight into
-/// the template's values.
+/// The site's settings as templates see them (`config`, in every template).
 #[derive(Serialize)]
-struct PageSummary<'a> {
-    title: &'a str,
-    description: Option<&'a str>,
-    date: Option<String>,
-    updated: Option<String>,
-    url: String,
-    permalink: String,
-    path: &'a str,
-    slug: &'a str,
-    summary: Option<&'a str>,
-    word_count: usize,
-    reading_time: usize,
-    weight: Option<i64>,
-    /// Made once per page (see [`SiteData::page_terms`]); tera copies it as is.
-    taxonomies: Value,
-    extra: &'a serde_json::Map<String, Json>,
-    relative_path: &'a str,
+pub struct ConfigValue<'a> {
+    /// Every setting of `config.toml` under its own key (`config.title`, `config.base_url`,
+    /// `config.language`, `config.taxonomies`, `config.extra`, …).
+    #[serde(flatten)]
+    pub config: &'a crate::config::Config,
+    /// The path part of `base_url`, with slashes on both ends (`/` at a domain's root).
+    pub base_path: &'a str,
 }
 
-/// A term a page has, with its page's address.
+/// A page as templates see it in lists (`section.pages`, `term.pages`, `get_page`): everything
+/// of [`PageValue`] but the body. Made per use and serialized straight into the template's
+/// values.
 #[derive(Serialize)]
-struct TermLink<'a> {
-    name: &'a str,
-    slug: String,
-    url: String,
+pub struct PageSummary<'a> {
+    /// The front matter's title.
+    pub title: &'a str,
+    /// The front matter's description.
+    pub description: Option<&'a str>,
+    /// Publication date, `YYYY-MM-DD`.
+    pub date: Option<String>,
+    /// Date of the last substantial update, `YYYY-MM-DD`.
+    pub updated: Option<String>,
+    /// Root-relative address (with the base path).
+    pub url: String,
+    /// Absolute address.
+    pub permalink: String,
+    /// Site-relative path (`uutiset/avaus/`).
+    pub path: &'a str,
+    /// The last segment of the path.
+    pub slug: &'a str,
+    /// The HTML before `<!-- more -->`, if the page has the marker.
+    pub summary: Option<&'a str>,
+    /// Words in the body.
+    pub word_count: usize,
+    /// Minutes to read at 200 words a minute, at least 1.
+    pub reading_time: usize,
+    /// The front matter's weight (for ordering).
+    pub weight: Option<i64>,
+    /// The page's terms by taxonomy name, each a [`TermLink`] (`name`, `slug`, `url`). Made
+    /// once per page (see `SiteData::page_terms`); tera copies it as is.
+    pub taxonomies: Value,
+    /// The front matter's `[extra]` table.
+    pub extra: &'a serde_json::Map<String, Json>,
+    /// The content file's path under `content/`.
+    pub relative_path: &'a str,
+}
+
+/// A term a page has, with its page's address (in [`PageSummary::taxonomies`]).
+#[derive(Serialize)]
+pub struct TermLink<'a> {
+    /// The term as the page spells it.
+    pub name: &'a str,
+    /// The term's slug.
+    pub slug: String,
+    /// Root-relative address of the term's page.
+    pub url: String,
 }
 
 /// The link value of term `value` of taxonomy `name`.
@@ -448,27 +481,38 @@ fn summary_with_terms(site: &Site, index: usize, taxonomies: Value) -> PageSumma
     }
 }
 
-/// A page as its own template sees it: the summary and its body, table of contents, section,
-/// pager and organisation profile.
+/// A page as its own template sees it (`page`, in `page.html` or the page's template): the
+/// summary and its body, table of contents, section, pager and organisation profile.
 #[derive(Serialize)]
-struct PageValue<'a> {
+pub struct PageValue<'a> {
+    /// Everything a list shows of the page ([`PageSummary`]'s fields, at the top level).
     #[serde(flatten)]
-    summary: PageSummary<'a>,
-    content: &'a str,
-    toc: &'a [crate::markdown::TocEntry],
-    /// Made once per section (see [`SiteData::section_link`]); tera copies it as is.
-    section: Value,
-    lower: Option<Link<'a>>,
-    higher: Option<Link<'a>>,
-    organisation: Json,
+    pub summary: PageSummary<'a>,
+    /// The body as HTML.
+    pub content: &'a str,
+    /// The body's headings, nested.
+    pub toc: &'a [crate::markdown::TocEntry],
+    /// The page's section as a [`Link`]. Made once per section (see
+    /// `SiteData::section_link`); tera copies it as is.
+    pub section: Value,
+    /// The previous page in the section's order.
+    pub lower: Option<Link<'a>>,
+    /// The next page in the section's order.
+    pub higher: Option<Link<'a>>,
+    /// A directory profile's data (`generate::directory::OrganisationValue`); `null` on other
+    /// pages.
+    pub organisation: Option<Value>,
 }
 
 /// A page or section's title and addresses.
 #[derive(Serialize)]
-struct Link<'a> {
-    title: &'a str,
-    url: String,
-    permalink: String,
+pub struct Link<'a> {
+    /// Its title.
+    pub title: &'a str,
+    /// Root-relative address.
+    pub url: String,
+    /// Absolute address.
+    pub permalink: String,
 }
 
 impl<'a> Link<'a> {
@@ -481,25 +525,98 @@ impl<'a> Link<'a> {
     }
 }
 
-/// Something with a list of pages: a section or term value plus `pages`.
+/// Something with a list of pages: a term value plus `pages` (`term` in
+/// `taxonomy_single.html`).
 #[derive(Serialize)]
-struct WithPages<'a> {
+pub struct WithPages<'a, T: Serialize> {
+    /// The value's own fields, at the top level.
     #[serde(flatten)]
-    value: &'a Json,
-    pages: Vec<PageSummary<'a>>,
+    pub value: &'a T,
+    /// Summaries of the pages, in the list's order.
+    pub pages: Vec<PageSummary<'a>>,
 }
 
-fn link(site: &Site, title: &str, path: &str) -> Json {
-    serde_json::to_value(Link::new(site, title, path)).expect("a link serializes")
+/// An item of the nav (`nav`, in every template): a top-level section.
+#[derive(Serialize)]
+pub struct NavItem<'a> {
+    /// The section's link.
+    #[serde(flatten)]
+    pub link: Link<'a>,
+    /// Whether the page being rendered is in this section.
+    pub active: bool,
+}
+
+/// A breadcrumb (`breadcrumbs`, in every template): one section from home down to the page's
+/// own section.
+#[derive(Serialize)]
+pub struct Crumb<'a> {
+    /// The section's title.
+    pub title: &'a str,
+    /// Root-relative address.
+    pub url: String,
+}
+
+/// A section as templates see it (`section` in `index.html`, `section.html` or the section's
+/// template, and from `get_section`).
+#[derive(Serialize)]
+pub struct SectionValue<'a> {
+    /// The front matter's title.
+    pub title: &'a str,
+    /// The front matter's description.
+    pub description: Option<&'a str>,
+    /// The section's date, `YYYY-MM-DD`.
+    pub date: Option<String>,
+    /// Date of the last substantial update, `YYYY-MM-DD`.
+    pub updated: Option<String>,
+    /// The body as HTML.
+    pub content: &'a str,
+    /// The body's headings, nested.
+    pub toc: &'a [crate::markdown::TocEntry],
+    /// Root-relative address (with the base path).
+    pub url: String,
+    /// Absolute address.
+    pub permalink: String,
+    /// Site-relative path (`uutiset/`; empty for home).
+    pub path: &'a str,
+    /// Sections directly below, in order.
+    pub subsections: Vec<SubsectionValue<'a>>,
+    /// The front matter's `[extra]` table.
+    pub extra: &'a serde_json::Map<String, Json>,
+    /// Whether the section has an Atom feed.
+    pub generate_feed: bool,
+    /// Root-relative address of the feed, when it has one.
+    pub feed_url: Option<String>,
+    /// The content file's path under `content/`.
+    pub relative_path: &'a str,
+    /// True for the home section.
+    pub is_home: bool,
+    /// The directory section only: the directory's data
+    /// (`generate::directory::DirectoryValue`); absent elsewhere.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub directory: Option<Value>,
+    /// Summaries of the section's pages, in the section's order.
+    pub pages: Vec<PageSummary<'a>>,
+}
+
+/// A subsection in [`SectionValue::subsections`].
+#[derive(Serialize)]
+pub struct SubsectionValue<'a> {
+    /// The subsection's link.
+    #[serde(flatten)]
+    pub link: Link<'a>,
+    /// The front matter's description.
+    pub description: Option<&'a str>,
+    /// How many pages it has (not counting its own subsections').
+    pub pages_count: usize,
 }
 
 fn page_value<'a>(
     site: &'a Site,
     index: usize,
-    body_html: &'a str,
     summary: PageSummary<'a>,
     section: Value,
-    decorations: Decorations,
+    body_html: &'a str,
+    organisation: Option<Value>,
 ) -> PageValue<'a> {
     let page = &site.pages[index];
     let neighbour =
@@ -511,7 +628,7 @@ fn page_value<'a>(
         section,
         lower: neighbour(page.lower),
         higher: neighbour(page.higher),
-        organisation: (decorations.page)(site, index),
+        organisation,
     }
 }
 
@@ -544,79 +661,81 @@ fn chain_has_path(site: &Site, section: usize, path: &str) -> bool {
 }
 
 /// The nav as templates see it, with the item of section `top` active.
-fn nav_value(nav: &[(usize, Json)], top: Option<usize>) -> Value {
-    let items: Vec<Value> = nav
+fn nav_value(site: &Site, nav: &[usize], top: Option<usize>) -> Value {
+    let items: Vec<NavItem> = nav
         .iter()
-        .map(|(i, v)| {
-            let mut v = v.clone();
-            v["active"] = json!(Some(*i) == top);
-            Value::from_serializable(&v)
+        .map(|&i| NavItem {
+            link: Link::new(site, &site.sections[i].title, &site.sections[i].path),
+            active: Some(i) == top,
         })
         .collect();
-    Value::from(items)
+    Value::from_serializable(&items)
 }
 
 /// Breadcrumbs from home down to `section`, without the one at `path` (the page itself).
 fn crumbs_value(site: &Site, section: usize, path: &str) -> Value {
     let mut chain = site.ancestors(section);
     chain.push(section);
-    let crumbs: Vec<Json> = chain
+    let crumbs: Vec<Crumb> = chain
         .into_iter()
         .filter(|&s| site.sections[s].path != path)
-        .map(|s| json!({"title": site.sections[s].title, "url": site.url(&site.sections[s].path)}))
+        .map(|s| Crumb {
+            title: &site.sections[s].title,
+            url: site.url(&site.sections[s].path),
+        })
         .collect();
     Value::from_serializable(&crumbs)
 }
 
-/// A section without its `pages` list.
-fn section_json(site: &Site, index: usize, decorations: Decorations) -> Json {
+/// Section `index` with `body_html` as its content, `directory` its decoration and `pages`
+/// its pages' summaries.
+fn section_value<'a>(
+    site: &'a Site,
+    index: usize,
+    body_html: &'a str,
+    directory: Option<Value>,
+    pages: Vec<PageSummary<'a>>,
+) -> SectionValue<'a> {
     let s: &Section = &site.sections[index];
-    let subsections: Vec<Json> = s
+    let subsections = s
         .subsections
         .iter()
         .map(|&c| {
             let sub = &site.sections[c];
-            let mut v = link(site, &sub.title, &sub.path);
-            v["description"] = json!(sub.meta.description);
-            v["pages_count"] = json!(sub.pages.len());
-            v
+            SubsectionValue {
+                link: Link::new(site, &sub.title, &sub.path),
+                description: sub.meta.description.as_deref(),
+                pages_count: sub.pages.len(),
+            }
         })
         .collect();
-    let mut v = json!({
-        "title": s.title,
-        "description": s.meta.description,
-        "date": s.dates.date.map(|d| d.to_string()),
-        "updated": s.dates.updated.map(|d| d.to_string()),
-        "content": site.bodies().html(Item::Section(index)),
-        "toc": s.content.toc,
-        "url": site.url(&s.path),
-        "permalink": site.permalink(&s.path),
-        "path": s.path,
-        "subsections": subsections,
-        "extra": s.meta.extra,
-        "generate_feed": s.meta.generate_feed,
-        "feed_url": if s.meta.generate_feed { Some(site.url(&format!("{}atom.xml", s.path))) } else { None },
-        "relative_path": s.file.relative,
-        "is_home": index == 0,
-    });
-    (decorations.section)(site, index, &mut v);
-    v
+    SectionValue {
+        title: &s.title,
+        description: s.meta.description.as_deref(),
+        date: s.dates.date.map(|d| d.to_string()),
+        updated: s.dates.updated.map(|d| d.to_string()),
+        content: body_html,
+        toc: &s.content.toc,
+        url: site.url(&s.path),
+        permalink: site.permalink(&s.path),
+        path: &s.path,
+        subsections,
+        extra: &s.meta.extra,
+        generate_feed: s.meta.generate_feed,
+        feed_url: s
+            .meta
+            .generate_feed
+            .then(|| site.url(&format!("{}atom.xml", s.path))),
+        relative_path: &s.file.relative,
+        is_home: index == 0,
+        directory,
+        pages,
+    }
 }
 
 impl SiteData {
     fn new(site: Arc<Site>, decorations: Decorations) -> SiteData {
-        let mut config = serde_json::to_value(&site.config).expect("serializable");
-        config["base_path"] = json!(site.config.base_path());
-        let nav = site
-            .nav_sections()
-            .into_iter()
-            .map(|i| {
-                (
-                    i,
-                    link(&site, &site.sections[i].title, &site.sections[i].path),
-                )
-            })
-            .collect::<Vec<_>>();
+        let nav = site.nav_sections();
         SiteData {
             decorations,
             nav_inactive: OnceLock::new(),
@@ -626,18 +745,19 @@ impl SiteData {
             page_terms: (0..site.pages.len()).map(|_| OnceLock::new()).collect(),
             term_links: OnceLock::new(),
             looked_up: (0..site.sections.len()).map(|_| OnceLock::new()).collect(),
-            sections: (0..site.sections.len()).map(|_| OnceLock::new()).collect(),
+            section_decorations: (0..site.sections.len()).map(|_| OnceLock::new()).collect(),
             site,
-            config,
             nav,
         }
     }
 
     /// The nav with `top` (a section index) active.
     fn nav_value(&self, top: Option<usize>) -> Value {
-        match self.nav.iter().position(|(i, _)| Some(*i) == top) {
-            Some(p) => self.nav_active[p].get_or_init(|| nav_value(&self.nav, top)),
-            None => self.nav_inactive.get_or_init(|| nav_value(&self.nav, None)),
+        match self.nav.iter().position(|&i| Some(i) == top) {
+            Some(p) => self.nav_active[p].get_or_init(|| nav_value(&self.site, &self.nav, top)),
+            None => self
+                .nav_inactive
+                .get_or_init(|| nav_value(&self.site, &self.nav, None)),
         }
         .clone()
     }
@@ -649,14 +769,15 @@ impl SiteData {
             .clone()
     }
 
-    /// A section with the summaries of its pages.
-    fn section(&self, index: usize) -> Value {
-        let value =
-            self.sections[index].get_or_init(|| section_json(&self.site, index, self.decorations));
-        Value::from_serializable(&WithPages {
-            value,
-            pages: self.summaries(&self.site.sections[index].pages),
-        })
+    /// Section `index` with `body_html` as its content and the summaries of its pages.
+    fn section(&self, index: usize, body_html: &str) -> Value {
+        let directory = self.section_decorations[index]
+            .get_or_init(|| (self.decorations.section)(&self.site, index))
+            .clone();
+        let pages = self.summaries(&self.site.sections[index].pages);
+        Value::from_serializable(&section_value(
+            &self.site, index, body_html, directory, pages,
+        ))
     }
 
     /// The summary of page `index`, with its terms made once.
@@ -766,7 +887,7 @@ fn register(tera: &mut Tera, data: Arc<SiteData>, translations: Translations, cs
     tera.register_function("get_section", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
         let path: String = kwargs.must_get("path")?;
         match d.site.get(&path) {
-            Some(Item::Section(i)) => Ok(d.looked_up[i].get_or_init(|| d.section(i)).clone()),
+            Some(Item::Section(i)) => Ok(d.looked_up[i].get_or_init(|| d.section(i, &d.site.bodies().html(Item::Section(i)))).clone()),
             _ => Err(tera::Error::message(format!("get_section: no section `{path}` (give the path under content/, e.g. uutiset/_index.md)"))),
         }
     });

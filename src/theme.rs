@@ -68,7 +68,12 @@ impl Theme {
             format!("theme `{name}` not found in themes/"),
         )
         .with_file("config.toml")
-        .at_offset(&config, crate::config::key_offset(&config, "theme"))
+        .at_offset(
+            &config,
+            crate::toml_schema::Spans::parse(&config)
+                .key("theme")
+                .unwrap_or(0),
+        )
         .with_hint(suggestion_hint(name, &refs))
         .into())
     }

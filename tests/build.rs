@@ -465,6 +465,25 @@ fn verbose_prints_step_timings() {
     for step in ["load content", "render pages", "write sitemap"] {
         assert!(err.contains(step), "--verbose lacks {step}: {err}");
     }
+    // Each generator's line counts the files it wrote; together they are the whole output
+    // but the marker file.
+    let counted: usize = err
+        .lines()
+        .filter_map(|l| l.strip_suffix(" files").or_else(|| l.strip_suffix(" file")))
+        .map(|l| {
+            l.split_whitespace()
+                .last()
+                .unwrap()
+                .parse::<usize>()
+                .unwrap()
+        })
+        .sum();
+    let on_disk = walkdir::WalkDir::new(site.path("public"))
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .count();
+    assert_eq!(counted + 1, on_disk, "{err}");
     if cfg!(target_os = "linux") {
         assert!(
             err.contains(" MB"),

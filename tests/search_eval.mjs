@@ -1,8 +1,10 @@
 // Runs the browser's search engine (search.js as built) under node, for tests/search_quality.rs
 // and for measuring what a query downloads.
 // Usage: node tests/search_eval.mjs <built site dir>  with a JSON request on stdin:
-//   {"queries": [{"query": "avustus", "filters": {}}, …], "words": ["järjestöille", …],
+//   {"queries": [{"query": "avustus", "filters": {}, "submitted": true}, …], "words": ["järjestöille", …],
 //    "bytes": ["avustus", …]}
+// "submitted": the query as after Enter or from `?q=` (whole words only); without it, as still
+// being typed in the search box (the last word is also a prefix unless the query ends in a space).
 // Prints {"results": [[url, …top 10], …], "keys": [[key, …], …],
 //         "bytes": [{"query", "files": [[path, raw, gzip], …], "raw", "gzip"}, …]}.
 // "bytes" runs each query on a cold cache, like a first visit, and counts search.js, the
@@ -23,7 +25,7 @@ const request = JSON.parse(input);
 const engine = search.createEngine(async (rel) => JSON.parse(await read(rel)));
 const results = [];
 for (const q of request.queries ?? []) {
-  const { hits } = await engine.search(q.query, q.filters ?? {});
+  const { hits } = await engine.search(q.query, q.filters ?? {}, { submitted: q.submitted === true });
   const docs = await engine.documents(hits.slice(0, 10).map((h) => h.doc));
   results.push(docs.map((d) => d.url));
 }

@@ -65,13 +65,19 @@ fn accessibility_statement(site: &Site, today: NaiveDate) -> Vec<Diagnostic> {
         Some(Item::Page(i)) => &site.pages[i],
         _ => {
             let config = read_config(site);
+            // Where the path was taken from: `[check]` first, as above.
+            let spans = crate::toml_schema::Spans::parse(&config);
+            let at = spans
+                .key("check.accessibility_statement")
+                .or_else(|| spans.key("extra.accessibility_statement"))
+                .unwrap_or(0);
             return vec![
                 Diagnostic::error(
                     "no-accessibility-statement",
                     format!("the accessibility statement `{path}` does not exist"),
                 )
                 .with_file("config.toml")
-                .at_offset(&config, crate::config::key_offset(&config, "accessibility_statement"))
+                .at_offset(&config, at)
                 .with_hint("point accessibility_statement at the statement page, e.g. \"@/saavutettavuusseloste.md\""),
             ];
         }
@@ -87,7 +93,7 @@ fn accessibility_statement(site: &Site, today: NaiveDate) -> Vec<Diagnostic> {
                             "the accessibility statement's `reviewed` is not a date",
                         ),
                         &page.file,
-                        "reviewed",
+                        "extra.reviewed",
                     )
                     .with_hint(format!(
                         "write the date as YYYY-MM-DD, e.g. reviewed = {today}"
@@ -123,7 +129,7 @@ fn accessibility_statement(site: &Site, today: NaiveDate) -> Vec<Diagnostic> {
                 ),
             ),
             &page.file,
-            "reviewed",
+            "extra.reviewed",
         )
         .with_hint(format!(
             "review the statement against the site (the law asks for a yearly review), update it, then set reviewed = \"{today}\""

@@ -16,8 +16,9 @@ pub mod report;
 use crate::config::Config;
 use crate::content::{FrontMatter, LoadOptions, Site, SourceFile};
 use crate::diagnostics::{Diagnostic, Kind, Severity, sort};
+use crate::generate::Selection;
 use crate::markdown::Rendered;
-use crate::output::{Selection, Writer};
+use crate::output::Writer;
 use chrono::NaiveDate;
 use std::path::PathBuf;
 
@@ -118,8 +119,11 @@ fn render_and_crawl(site: &Site) -> Vec<Diagnostic> {
     let site = std::sync::Arc::new(site.clone());
     let writer = Writer::in_memory();
     let mut timings = crate::Timings::default();
-    match crate::render_into(&site, &writer, false, &Selection::All, &mut timings) {
-        Ok(()) => crawl::check(&site, &writer.into_files()),
+    let rendered = crate::theme::Theme::load(&site.root, &site.config.theme).and_then(|theme| {
+        crate::render_into(&site, &theme, &writer, false, &Selection::All, &mut timings)
+    });
+    match rendered {
+        Ok(_) => crawl::check(&site, &writer.into_files()),
         // Without the full output a crawl would call every page an orphan: report only this.
         Err(e) => e.diagnostics,
     }
@@ -149,19 +153,49 @@ pub(crate) fn documents(site: &Site) -> impl Iterator<Item = Document<'_>> {
     }))
 }
 
-/// Line and column of the front matter key `key` (or of the front matter start when absent).
-pub(crate) fn key_position(file: &SourceFile, key: &str) -> (usize, usize) {
-    let fm_end = file.body_offset.max(file.front_matter_offset);
-    let front_matter = &file.source[file.front_matter_offset..fm_end];
-    let offset = file.front_matter_offset + crate::config::key_offset(front_matter, key);
+/// Line and column of the front matter key at `path` (`title`, `extra.reviewed`), or of the
+/// front matter's start when absent.
+pub(crate) fn key_position(file: &SourceFile, path: &str) -> (usize, usize) {
+    let spans = crate::content::frontmatter::spans_of(file);
+    let offset = file.front_matter_offset + spans.key(path).unwrap_or(0);
     crate::diagnostics::line_col(&file.source, offset)
 }
 
-/// A finding about a content file at the position of a front matter key.
-pub(crate) fn at_key(d: Diagnostic, file: &crate::content::SourceFile, key: &str) -> Diagnostic {
-    let (line, column) = key_position(file, key);
+/// A finding about a content file at the position of a front matter key (`path` as in
+/// [`key_position`]).
+pub(crate) fn at_key(d: Diagnostic, file: &crate::content::SourceFile, path: &str) -> Diagnostic {
+    let (line, column) = key_position(file, path);
     let text = file.source.lines().nth(line - 1).unwrap_or("").to_string();
     d.with_file(&file.display)
         .at(line, column)
         .with_source_line(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(source: &str) -> SourceFile {
+        let split =
+            crate::content::frontmatter::split(source, std::path::Path::new("a.md")).unwrap();
+        SourceFile {
+            relative: "a.md".into(),
+            display: "content/a.md".into(),
+            source: source.into(),
+            body_offset: split.body_offset,
+            front_matter_offset: split.front_matter_offset,
+        }
+    }
+
+    #[test]
+    fn findings_point_at_the_key_the_front_matter_holds() {
+        let f = file(
+            "+++\ndescription = \"\"\"\nreviewed = x\n\"\"\"\ntitle = \"T\"\n[extra]\nreviewed = 2020-01-01\n+++\nreviewed = body\n",
+        );
+        assert_eq!(key_position(&f, "extra.reviewed"), (7, 1));
+        assert_eq!(key_position(&f, "title"), (5, 1));
+        // Absent: the front matter's first line.
+        assert_eq!(key_position(&f, "reviewed"), (2, 1));
+        assert_eq!(key_position(&f, "updated"), (2, 1));
+    }
 }

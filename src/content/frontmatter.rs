@@ -1,7 +1,7 @@
 //! Front matter: the TOML between `+++` lines at the top of a content file.
 
 use crate::diagnostics::Diagnostic;
-use crate::toml_schema::{self, Located, Shape};
+use crate::toml_schema::{self, Located, Shape, Spans};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -64,6 +64,26 @@ pub fn split<'a>(source: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> 
             .with_source_line("+++")
             .with_hint("add a line with only `+++` after the last front matter key"),
     )
+}
+
+/// The front matter's TOML text of a loaded file (without its `+++` fences); offsets in it
+/// start at `file.front_matter_offset`.
+pub(crate) fn text_of(file: &super::SourceFile) -> &str {
+    let with_fence = file
+        .source
+        .get(file.front_matter_offset..file.body_offset)
+        .unwrap_or("");
+    // The closing `+++` is the last line before the body.
+    let without_newline = with_fence.trim_end_matches(['\n', '\r']);
+    without_newline
+        .rfind('\n')
+        .map_or("", |i| &with_fence[..=i])
+}
+
+/// The front matter of a loaded file parsed with spans, to point messages at its keys; add
+/// `file.front_matter_offset` to an answer for the offset in the file.
+pub(crate) fn spans_of(file: &super::SourceFile) -> Spans<'_> {
+    Spans::parse(text_of(file))
 }
 
 /// A date written as a TOML date (`date = 2026-05-01`) or a string (`date = "2026-05-01"`).
@@ -156,8 +176,12 @@ pub fn parse(
     };
     let fm: FrontMatter = toml_schema::parse(split.front_matter, keys, &at)?;
     let mut problems = Vec::new();
-    let key_at =
-        |key: &str| split.front_matter_offset + crate::config::key_offset(split.front_matter, key);
+    // The checked document went into `fm`; it is parsed again only to place a message.
+    let spans = std::cell::OnceCell::new();
+    let key_at = |key: &str| {
+        let spans = spans.get_or_init(|| Spans::parse(split.front_matter));
+        split.front_matter_offset + spans.key(key).unwrap_or(0)
+    };
     if fm.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
         problems.push(
             Diagnostic::error("missing-title", "the front matter has no title")
@@ -228,12 +252,40 @@ mod tests {
     }
 
     #[test]
+    fn the_front_matter_type_reads_every_listed_key() {
+        let empty = toml::Table::new();
+        toml_schema::assert_type_reads_every_key::<FrontMatter>(schema(false), &empty);
+        toml_schema::assert_type_reads_every_key::<FrontMatter>(schema(true), &empty);
+    }
+
+    #[test]
     fn splits_front_matter_and_body_with_offsets() {
         let src = "+++\ntitle = \"A\"\n+++\nBody\n";
         let s = split(src, Path::new("a.md")).unwrap();
         assert_eq!(s.front_matter, "title = \"A\"\n");
         assert_eq!(s.body, "Body\n");
         assert_eq!(&src[s.body_offset..], "Body\n");
+    }
+
+    #[test]
+    fn the_front_matter_text_of_a_file_leaves_out_its_fences() {
+        for (src, expected) in [
+            ("+++\ntitle = \"A\"\n+++\nBody\n", "title = \"A\"\n"),
+            ("+++\r\ntitle = \"A\"\r\n+++\r\nBody\n", "title = \"A\"\r\n"),
+            ("+++\ntitle = \"A\"\n+++", "title = \"A\"\n"),
+            ("+++\n+++\nBody\n", ""),
+        ] {
+            let s = split(src, Path::new("a.md")).unwrap();
+            let file = super::super::SourceFile {
+                relative: "a.md".into(),
+                display: "content/a.md".into(),
+                source: src.into(),
+                body_offset: s.body_offset,
+                front_matter_offset: s.front_matter_offset,
+            };
+            assert_eq!(text_of(&file), expected, "{src:?}");
+            assert_eq!(text_of(&file), s.front_matter);
+        }
     }
 
     #[test]

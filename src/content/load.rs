@@ -882,23 +882,30 @@ fn shown(value: &str) -> String {
     }
 }
 
-/// Byte offset in the file of a front matter `key =` line (the front matter's start when absent).
+/// Byte offset in the file of a top-level front matter key (the front matter's start when absent).
 fn key_offset_in(file: &SourceFile, key: &str) -> usize {
-    let fm = file.source.get(file.front_matter_offset..).unwrap_or("");
-    file.front_matter_offset + crate::config::key_offset(fm, key)
+    use crate::toml_schema::Step;
+    let spans = frontmatter::spans_of(file);
+    file.front_matter_offset + spans.find(&[Step::Key(key)]).map_or(0, |p| p.start())
 }
 
-/// Byte offset of a quoted `value` written after the front matter `key` (the key's when not
-/// found written plainly, e.g. with escapes).
+/// Byte offset of the string `value` in the front matter array `key` (the key's when absent).
 fn value_offset_in(file: &SourceFile, key: &str, value: &str) -> usize {
-    let at = key_offset_in(file, key);
-    let rest = file.source.get(at..).unwrap_or("");
-    let end = rest.find("\n+++").unwrap_or(rest.len());
-    [format!("\"{value}\""), format!("'{value}'")]
-        .iter()
-        .filter_map(|quoted| rest[..end].find(quoted.as_str()))
-        .min()
-        .map_or(at, |i| at + i)
+    // `key` is a top-level key (`aliases`) or a taxonomy's name (under `[taxonomies]`).
+    use crate::toml_schema::Step;
+    let spans = frontmatter::spans_of(file);
+    let top = [Step::Key(key)];
+    let taxonomy = [Step::Key("taxonomies"), Step::Key(key)];
+    let found = spans
+        .element(&top, value)
+        .or_else(|| spans.element(&taxonomy, value))
+        .or_else(|| {
+            spans
+                .find(&top)
+                .or_else(|| spans.find(&taxonomy))
+                .map(|p| p.start())
+        });
+    file.front_matter_offset + found.unwrap_or(0)
 }
 
 fn new_section(f: Parsed, path: String, parent: Option<usize>) -> Section {
@@ -1283,10 +1290,12 @@ fn build_taxonomies(site: &mut Site, keys: &[Vec<(u32, u32)>], problems: &mut Ve
         for (taxonomy, values) in &page.meta.taxonomies {
             let Some(t) = configured.iter().position(|c| c == taxonomy) else {
                 let offset = page.file.front_matter_offset
-                    + crate::config::key_offset(
-                        &page.file.source[page.file.front_matter_offset..],
-                        taxonomy,
-                    );
+                    + frontmatter::spans_of(&page.file)
+                        .find(&[
+                            crate::toml_schema::Step::Key("taxonomies"),
+                            crate::toml_schema::Step::Key(taxonomy),
+                        ])
+                        .map_or(0, |p| p.start());
                 let hint = if configured.is_empty() {
                     format!("add `taxonomies = [{{ name = \"{taxonomy}\" }}]` to config.toml")
                 } else {

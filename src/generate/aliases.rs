@@ -1,6 +1,6 @@
 //! The 404 page and redirect pages for aliases.
 
-use super::{Generator, Run, full_render_only, lists_nothing};
+use super::{Generator, Run, full_render_only, lists_nothing, touches_nothing};
 use crate::diagnostics::Diagnostic;
 use crate::diagnostics::{Error, Result};
 
@@ -10,6 +10,7 @@ pub const NOT_FOUND: Generator = Generator {
     lists: lists_nothing,
     runs: full_render_only,
     run: render_404,
+    touches: touches_nothing,
 };
 
 /// A redirect page at every alias.
@@ -18,6 +19,7 @@ pub const ALIASES: Generator = Generator {
     lists: lists_nothing,
     runs: full_render_only,
     run: write_aliases,
+    touches: touches_nothing,
 };
 
 /// `404.html` at the root of the output.

@@ -1,6 +1,6 @@
 //! Atom feeds of sections, from the `atom.xml` template (a theme or site can override it).
 
-use super::{Generator, Run, always, lists_nothing};
+use super::{Generator, Run, always, lists_nothing, touches_nothing};
 use crate::content::{Item, Page, Section, Site};
 use crate::diagnostics::Result;
 use serde::Serialize;
@@ -11,6 +11,7 @@ pub const GENERATOR: Generator = Generator {
     lists: lists_nothing,
     runs: always,
     run: write_feeds,
+    touches: touches_nothing,
 };
 
 /// What `atom.xml` gets as `feed`.

@@ -1,8 +1,9 @@
 //! Content pages and sections.
 
 use super::{Generator, Run, SitemapEntry, always, gather};
-use crate::content::{Item, Site};
+use crate::content::{Changes, Item, Site};
 use crate::diagnostics::{Error, Result};
+use crate::generate::Selection;
 use rayon::prelude::*;
 
 /// Every content page and section.
@@ -11,6 +12,7 @@ pub const GENERATOR: Generator = Generator {
     lists,
     runs: always,
     run,
+    touches,
 };
 
 /// Renders and writes every selected page and section in parallel. The site keeps no body
@@ -32,7 +34,8 @@ fn run(run: &Run<'_>) -> Result<()> {
         if !selected.section(i) {
             return Ok(());
         }
-        let html = renderer.render_section(site, i)?;
+        let body = bodies.html(Item::Section(i));
+        let html = renderer.render_section(site, i, &body)?;
         writer
             .write_page(&site.sections[i].path, &html)
             .map_err(Error::from)
@@ -56,4 +59,29 @@ fn lists(site: &Site) -> Vec<SitemapEntry> {
         lastmod: lastmod(&p.dates),
     }));
     entries
+}
+
+/// An edited page and its pager neighbours before and after the edit (they show its title),
+/// its section and the sections above it (their lists), and every page of a reordered section
+/// (their pagers).
+fn touches(site: &Site, changes: &Changes, selected: &mut Selection) {
+    let Selection::Only {
+        pages, sections, ..
+    } = selected
+    else {
+        return;
+    };
+    for &(n, before) in &changes.pages {
+        let page = &site.pages[n];
+        pages.insert(n);
+        pages.extend(before.into_iter().flatten());
+        pages.extend(page.lower.into_iter().chain(page.higher));
+        sections.insert(page.section);
+        sections.extend(site.ancestors(page.section));
+    }
+    for &s in &changes.reordered {
+        pages.extend(site.sections[s].pages.iter().copied());
+        sections.insert(s);
+        sections.extend(site.ancestors(s));
+    }
 }

@@ -1,13 +1,13 @@
 //! The search index under `search/` and the search page at `haku/`, rendered with the theme's
 //! `search.html` (its script URL carries the index version).
 
-use super::{Generator, Run, SitemapEntry, full_render_only};
+use super::{Generator, Run, SitemapEntry, full_render_only, touches_nothing};
 use crate::content::{SEARCH_PATH, Site};
 use crate::diagnostics::{Error, Result};
 use crate::output::Writer;
 use crate::render::Renderer;
 use crate::search::{IndexOptions, IndexSummary, build_index};
-use serde_json::json;
+use serde::Serialize;
 
 /// The index and the page. A text edit in the preview leaves them to [`write`], which the
 /// preview runs in the background.
@@ -16,6 +16,7 @@ pub const GENERATOR: Generator = Generator {
     lists: sitemap_entries,
     runs: full_render_only,
     run: |run: &Run<'_>| write(run.site, run.renderer, run.writer),
+    touches: touches_nothing,
 };
 
 /// Builds the search index and renders the search page with `writer`.
@@ -43,6 +44,17 @@ fn sitemap_entries(site: &Site) -> Vec<SitemapEntry> {
     }]
 }
 
+/// The search page's data (`search`, in `search.html`).
+#[derive(Serialize)]
+pub struct SearchPageValue {
+    /// Root-relative address of the index manifest, with its version for cache busting.
+    pub index_url: String,
+    /// Root-relative address of the search script, with the index version.
+    pub script_url: String,
+    /// How many documents the index holds.
+    pub docs: usize,
+}
+
 /// Renders `haku/index.html`; the template gets `search.index_url` (the manifest, with the
 /// version for cache busting) and `search.script_url`. A content page at `haku/` wins: then
 /// nothing is written here.
@@ -58,11 +70,11 @@ fn render_search_page(
     let mut ctx = renderer.base_context(site, SEARCH_PATH, None);
     ctx.insert(
         "search",
-        &json!({
-            "index_url": site.url(&format!("search/index.json?v={}", index.version)),
-            "script_url": site.url(&format!("search.js?v={}", index.version)),
-            "docs": index.docs,
-        }),
+        &SearchPageValue {
+            index_url: site.url(&format!("search/index.json?v={}", index.version)),
+            script_url: site.url(&format!("search.js?v={}", index.version)),
+            docs: index.docs,
+        },
     );
     let html = renderer.render("search.html", &ctx, None)?;
     writer.write_page(SEARCH_PATH, &html).map_err(Error::from)

@@ -1,7 +1,7 @@
 //! `sitemap.xml` and `robots.txt`, from templates of those names (a theme or site can
 //! override them).
 
-use super::{Generator, Run, always, lists_nothing};
+use super::{Generator, Run, always, lists_nothing, touches_nothing};
 use crate::diagnostics::{Error, Result};
 use serde::Serialize;
 
@@ -11,6 +11,7 @@ pub const SITEMAP: Generator = Generator {
     lists: lists_nothing,
     runs: always,
     run: write_sitemap,
+    touches: touches_nothing,
 };
 
 /// `robots.txt`.
@@ -19,6 +20,7 @@ pub const ROBOTS: Generator = Generator {
     lists: lists_nothing,
     runs: always,
     run: write_robots,
+    touches: touches_nothing,
 };
 
 /// One `<url>` of `sitemap.xml`, as the template gets it in `entries`.

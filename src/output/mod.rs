@@ -14,73 +14,23 @@ pub use staging::{
     MARKER, MARKER_TEXT, Staging, check_output_dir, discard_staging, staging_dir, swap_into_place,
 };
 
-use crate::content::Site;
 use crate::diagnostics::{Diagnostic, Result};
-use crate::theme::Theme;
 use rayon::prelude::*;
-use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use walkdir::WalkDir;
-
-/// Which per-page outputs a render writes. Whole-site outputs (sitemap, feeds, 404, aliases, …)
-/// ignore it: they are cheap and must always list everything.
-#[derive(Debug, Clone, Default)]
-pub enum Selection {
-    /// Every page, section and taxonomy page (`kumppani build`).
-    #[default]
-    All,
-    /// Only these (the preview server's incremental rebuild).
-    Only {
-        /// Indexes into `Site::pages`.
-        pages: HashSet<usize>,
-        /// Indexes into `Site::sections`.
-        sections: HashSet<usize>,
-        /// Taxonomy indexes whose list page is rendered.
-        taxonomies: HashSet<usize>,
-        /// (taxonomy, term) indexes whose term page is rendered.
-        terms: HashSet<(usize, usize)>,
-    },
-}
-
-impl Selection {
-    /// Whether page `i` is rendered.
-    pub fn page(&self, i: usize) -> bool {
-        match self {
-            Selection::All => true,
-            Selection::Only { pages, .. } => pages.contains(&i),
-        }
-    }
-
-    /// Whether section `i` is rendered.
-    pub fn section(&self, i: usize) -> bool {
-        match self {
-            Selection::All => true,
-            Selection::Only { sections, .. } => sections.contains(&i),
-        }
-    }
-
-    /// Whether the list page of taxonomy `t` is rendered.
-    pub fn taxonomy(&self, t: usize) -> bool {
-        match self {
-            Selection::All => true,
-            Selection::Only { taxonomies, .. } => taxonomies.contains(&t),
-        }
-    }
-
-    /// Whether the page of term `term` of taxonomy `t` is rendered.
-    pub fn term(&self, t: usize, term: usize) -> bool {
-        match self {
-            Selection::All => true,
-            Selection::Only { terms, .. } => terms.contains(&(t, term)),
-        }
-    }
-}
+use std::sync::{Arc, Mutex};
 
 /// Where rendered files go: a folder (`build`) or memory (the preview server, which serves
 /// from memory and must not touch the disk on every save).
+///
+/// A [`Writer::scoped`] handle writes into the same output and also keeps the paths it wrote,
+/// so each generator's run tells what it wrote without keeping its own list.
 pub struct Writer {
+    shared: Arc<Shared>,
+    written: Mutex<Vec<String>>,
+}
+
+struct Shared {
     target: Target,
     claimed: Mutex<Claimed>,
 }
@@ -133,23 +83,44 @@ impl Claimed {
 impl Writer {
     /// A writer into the folder `root`, creating subfolders as needed.
     pub fn new(root: &Path) -> Writer {
-        Writer {
-            target: Target::Folder(root.to_path_buf()),
-            claimed: Mutex::default(),
-        }
+        Writer::over(Target::Folder(root.to_path_buf()))
     }
 
     /// A writer that keeps every file in memory (see [`Writer::into_files`]).
     pub fn in_memory() -> Writer {
+        Writer::over(Target::Memory(Mutex::new(BTreeMap::new())))
+    }
+
+    fn over(target: Target) -> Writer {
         Writer {
-            target: Target::Memory(Mutex::new(BTreeMap::new())),
-            claimed: Mutex::default(),
+            shared: Arc::new(Shared {
+                target,
+                claimed: Mutex::default(),
+            }),
+            written: Mutex::default(),
         }
     }
 
+    /// Another handle onto the same output (same files, same claimed names) whose
+    /// [`Writer::take_written`] lists only what was written through it.
+    pub fn scoped(&self) -> Writer {
+        Writer {
+            shared: self.shared.clone(),
+            written: Mutex::default(),
+        }
+    }
+
+    /// The site-relative paths written through this handle so far, in the order written;
+    /// the list starts again empty.
+    pub fn take_written(&self) -> Vec<String> {
+        std::mem::take(&mut *self.written.lock().expect("writer lock"))
+    }
+
     /// The files written into memory, by site-relative path (empty for a folder writer).
+    /// Every [`Writer::scoped`] handle must be dropped first.
     pub fn into_files(self) -> BTreeMap<String, Vec<u8>> {
-        match self.target {
+        let shared = Arc::into_inner(self.shared).expect("a scoped writer outlived its run");
+        match shared.target {
             Target::Folder(..) => BTreeMap::new(),
             Target::Memory(files) => files.into_inner().expect("writer lock"),
         }
@@ -158,8 +129,12 @@ impl Writer {
     /// Writes `bytes` at a site-relative path (`uutiset/index.html`).
     pub fn write(&self, rel: &str, bytes: &[u8]) -> std::result::Result<(), Diagnostic> {
         checked(rel)?;
-        self.claimed.lock().expect("writer lock").claim(rel)?;
-        match &self.target {
+        self.shared
+            .claimed
+            .lock()
+            .expect("writer lock")
+            .claim(rel)?;
+        match &self.shared.target {
             Target::Folder(root) => {
                 let path = with_folder(root, rel)?;
                 if overwrite(&path, bytes).is_err() {
@@ -168,16 +143,19 @@ impl Writer {
                         .and_then(|()| overwrite(&path, bytes))
                         .map_err(|e| Diagnostic::io(&path, "write", &e))?;
                 }
-                Ok(())
             }
             Target::Memory(files) => {
                 files
                     .lock()
                     .expect("writer lock")
                     .insert(rel.to_string(), bytes.to_vec());
-                Ok(())
             }
         }
+        self.written
+            .lock()
+            .expect("writer lock")
+            .push(rel.to_string());
+        Ok(())
     }
 
     /// Copies a file from the site's sources to a site-relative path (through [`Writer::write`],
@@ -191,6 +169,7 @@ impl Writer {
     /// pages come last and must never replace a page, feed or file the build made.
     pub fn write_new(&self, rel: &str, bytes: &[u8]) -> std::result::Result<(), Diagnostic> {
         let taken = self
+            .shared
             .claimed
             .lock()
             .expect("writer lock")
@@ -209,10 +188,10 @@ impl Writer {
     /// Removes what an earlier build left in the folder and this one did not write. Returns
     /// how many files and folders went.
     pub fn remove_unwritten(&self) -> Result<usize> {
-        let Target::Folder(root) = &self.target else {
+        let Target::Folder(root) = &self.shared.target else {
             return Ok(0);
         };
-        let claimed = self.claimed.lock().expect("writer lock");
+        let claimed = self.shared.claimed.lock().expect("writer lock");
         prune(root, "", &claimed.files, &claimed.folders)
     }
 
@@ -325,62 +304,4 @@ fn prune(
 /// a read-only or shared file), so the write can start fresh.
 fn clear_way(path: &Path) -> std::io::Result<()> {
     staging::remove_any(path)
-}
-
-/// Copies theme static files, then the site's `static/` (same names win), then content assets.
-/// `style.css` is written as `style.<hash>.css`; returns its site-relative name.
-pub fn copy_static(site: &Site, theme: &Theme, writer: &Writer) -> Result<String> {
-    let (files, css_name) = static_files(site, theme)?;
-    for (rel, bytes) in &files {
-        writer.write(rel, bytes)?;
-    }
-    for asset in &site.assets {
-        writer.copy(&asset.source, &asset.relative)?;
-    }
-    Ok(css_name)
-}
-
-/// The fingerprinted stylesheet's site-relative name (`style.<hash>.css`), without writing
-/// anything: a preview render of a few pages needs the name, not the files.
-pub fn stylesheet_name(site: &Site, theme: &Theme) -> Result<String> {
-    static_files(site, theme).map(|(_, css_name)| css_name)
-}
-
-/// Theme and site static files by output name, and the stylesheet's fingerprinted name.
-fn static_files(site: &Site, theme: &Theme) -> Result<(BTreeMap<String, Vec<u8>>, String)> {
-    let mut files: BTreeMap<String, Vec<u8>> = theme
-        .folder("static")
-        .map(|(k, v)| (k.to_string(), v.to_vec()))
-        .collect();
-    let site_static = site.root.join("static");
-    if site_static.is_dir() {
-        for entry in WalkDir::new(&site_static).sort_by_file_name() {
-            let entry =
-                entry.map_err(|e| Diagnostic::usage(format!("could not read static/: {e}")))?;
-            if !entry.file_type().is_file()
-                || crate::content::is_editor_temp(&entry.file_name().to_string_lossy())
-            {
-                continue;
-            }
-            let rel = entry
-                .path()
-                .strip_prefix(&site_static)
-                .expect("under static/");
-            let key = crate::text::slash_path(rel);
-            let bytes = std::fs::read(entry.path())
-                .map_err(|e| Diagnostic::io(entry.path(), "read", &e))?;
-            files.insert(key, bytes);
-        }
-    }
-    let mut css_name = String::new();
-    if let Some(bytes) = files.remove("style.css") {
-        let hash = Sha256::digest(&bytes);
-        css_name = format!("style.{}.css", hex(&hash[..5]));
-        files.insert(css_name.clone(), bytes);
-    }
-    Ok((files, css_name))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

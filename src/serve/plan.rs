@@ -2,13 +2,15 @@
 //!
 //! The plan compares the last good [`Site`] with the freshly loaded one. When only the text of
 //! existing pages changed (the coordinator's everyday edit), the set of output files stays the
-//! same and only the changed pages and what lists them need rendering. Anything that changes the
+//! same and only the changed pages and what lists them need rendering: the plan finds what
+//! changed ([`Changes`]) and each generator says what of its output that touches
+//! ([`generate::touched`]). Anything that changes the
 //! site's shape (a page added, removed or moved, a section edited, a taxonomy term appearing or
 //! disappearing, aliases or assets changing) shows on many pages (navigation, breadcrumbs) or
 //! adds and removes files, so it falls back to a full render.
 
 use crate::content::{Changes, Page, Site};
-use crate::output::Selection;
+use crate::generate::{self, Selection};
 use crate::theme::Theme;
 use std::collections::{HashMap, HashSet};
 
@@ -62,34 +64,7 @@ pub fn plan(old: &Site, new: &Site) -> Plan {
         reordered,
         terms: touched_terms(old, new, &changed, &old_to_new),
     };
-    Plan::Partial(selection(new, &changes))
-}
-
-/// What to render after `changes`: each edited page and its pager neighbours before and after
-/// (they show its title), its section and the sections above it (their lists), every page of
-/// a reordered section (their pagers), and the terms that list an edited page.
-pub fn selection(site: &Site, changes: &Changes) -> Selection {
-    let mut pages: HashSet<usize> = HashSet::new();
-    let mut sections: HashSet<usize> = HashSet::new();
-    for &(n, before) in &changes.pages {
-        let page = &site.pages[n];
-        pages.insert(n);
-        pages.extend(before.into_iter().flatten());
-        pages.extend(page.lower.into_iter().chain(page.higher));
-        sections.insert(page.section);
-        sections.extend(site.ancestors(page.section));
-    }
-    for &s in &changes.reordered {
-        pages.extend(site.sections[s].pages.iter().copied());
-        sections.insert(s);
-        sections.extend(site.ancestors(s));
-    }
-    Selection::Only {
-        pages,
-        sections,
-        taxonomies: changes.terms.iter().map(|&(t, _)| t).collect(),
-        terms: changes.terms.clone(),
-    }
+    Plan::Partial(generate::touched(new, &changes))
 }
 
 /// Why the two sites differ in shape, if they do.
@@ -182,12 +157,10 @@ fn touched_terms(
 /// Whether a template other than the home page's (`index.html`, which every partial rebuild
 /// renders anyway) pulls in other pages' data with `get_page` or `get_section`. Such a page
 /// depends on pages the plan cannot see, so the preview then renders everything on each edit.
-pub fn templates_look_up_pages(site: &Site) -> bool {
+pub fn templates_look_up_pages(site: &Site, theme: &Theme) -> bool {
     // Templates that cannot be read count as looking things up: being wrong here costs only
     // speed, and the render reports the problem.
-    let Ok(templates) = Theme::load(&site.root, &site.config.theme)
-        .and_then(|theme| crate::render::template_sources(site, &theme))
-    else {
+    let Ok(templates) = crate::render::template_sources(site, theme) else {
         return true;
     };
     templates.iter().any(|(name, (_, text))| {

@@ -1,16 +1,18 @@
 //! Building the preview in memory, so `public/` is never touched and requests never read the
 //! disk. The first build and every change to templates, config or the site's shape render
 //! everything; an edit of existing pages replaces them in the loaded site
-//! ([`update_pages`]) and renders only what shows them ([`plan::selection`]). The search
+//! ([`update_pages`]) and renders only what shows them ([`crate::generate::touched`]). The search
 //! index depends on every page, so after such an edit it is refreshed on a thread of its own
 //! and served when ready, off the path from the save to the browser's reload.
 
-use super::plan::{self, Plan, plan, templates_look_up_pages};
+use super::plan::{Plan, plan, templates_look_up_pages};
 use super::watch::{Batch, Change};
 use crate::config::Config;
 use crate::content::{LoadOptions, Site, Update, update_pages};
 use crate::diagnostics::{Diagnostic, Result};
-use crate::output::{Selection, Writer};
+use crate::generate::Selection;
+use crate::output::Writer;
+use crate::theme::Theme;
 use crate::{Timings, load, render_into, render_search};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -62,6 +64,9 @@ pub struct Rebuilder {
     /// `http://127.0.0.1:PORT` without a path.
     origin: String,
     last: Option<(Arc<Site>, Arc<Files>)>,
+    /// The theme the last full render read; a change to templates, static files, a theme or
+    /// config renders everything and reads it again.
+    theme: Option<Arc<Theme>>,
     /// A change that needs a full render failed to build: render everything until one works.
     full_pending: bool,
     /// Templates pull in other pages (see [`templates_look_up_pages`]): no partial renders.
@@ -93,6 +98,7 @@ impl Rebuilder {
             load,
             origin: origin.trim_end_matches('/').to_string(),
             last: None,
+            theme: None,
             full_pending: false,
             lookups: false,
             generation: 0,
@@ -131,7 +137,7 @@ impl Rebuilder {
         let mut timings = Timings::default();
         let mut declined = None;
         if !self.full_pending && !self.lookups {
-            if let Some((site, files)) = &mut self.last {
+            if let (Some((site, files)), Some(theme)) = (&mut self.last, &self.theme) {
                 // Copies the site only while a search refresh still reads the previous version.
                 let site_mut = Arc::make_mut(site);
                 let options = self.load.clone();
@@ -151,8 +157,8 @@ impl Rebuilder {
                     }
                     Update::Applied(changes) => {
                         self.generation += 1;
-                        let selection = plan::selection(site, &changes);
-                        let fresh = match render_to_memory(site, &selection, &mut timings) {
+                        let selection = crate::generate::touched(site, &changes);
+                        let fresh = match render_to_memory(site, theme, &selection, &mut timings) {
                             Ok(f) => f,
                             Err(e) => {
                                 // The loaded site holds the edit that failed: start afresh.
@@ -162,7 +168,7 @@ impl Rebuilder {
                         };
                         let written = merge(files, fresh, &mut timings);
                         let site = site.clone();
-                        self.refresh_search(&site);
+                        self.refresh_search(&site, theme);
                         return Ok(report(
                             RebuildKind::Partial,
                             None,
@@ -189,6 +195,14 @@ impl Rebuilder {
         let content_only = !self.full_pending;
         let base_url = self.base_url()?;
         let site = Arc::new(load(&self.root, Some(&base_url), &self.load, &mut timings)?);
+        let theme = match &self.theme {
+            Some(theme) if content_only => theme.clone(),
+            _ => {
+                let theme =
+                    timings.time("read theme", || Theme::load(&site.root, &site.config.theme))?;
+                Arc::new(theme)
+            }
+        };
         let (kind, reason, selection) = timings.time("plan", || match (&self.last, content_only) {
             (Some((old, _)), true) => match plan(old, &site) {
                 Plan::Nothing => (RebuildKind::Unchanged, declined, None),
@@ -204,12 +218,13 @@ impl Rebuilder {
         });
         if !content_only || self.last.is_none() {
             // Templates only change with a full rebuild: look at them again then.
-            self.lookups = timings.time("scan templates", || templates_look_up_pages(&site));
+            self.lookups =
+                timings.time("scan templates", || templates_look_up_pages(&site, &theme));
         }
         let mut written = Vec::new();
         if let Some(selection) = selection {
             self.generation += 1;
-            let fresh = render_to_memory(&site, &selection, &mut timings)?;
+            let fresh = render_to_memory(&site, &theme, &selection, &mut timings)?;
             let mut files = match (&self.last, kind) {
                 (Some((_, old)), RebuildKind::Partial) => old.clone(),
                 _ => Arc::new(Files::new()),
@@ -219,20 +234,22 @@ impl Rebuilder {
             // Freeing a big site takes a while; do it off the path to the browser's reload.
             std::thread::spawn(move || drop(previous));
             if kind == RebuildKind::Partial {
-                self.refresh_search(&site);
+                self.refresh_search(&site, &theme);
             }
         } else if let Some((_, files)) = self.last.take() {
             // Keep the served files, but remember the new load (same outputs, new sources).
             self.last = Some((site.clone(), files));
         }
+        self.theme = Some(theme);
         self.full_pending = false;
         Ok(report(kind, reason, &site, written, start, timings))
     }
 
     /// Builds the search index of `site` on a thread of its own, with one core so the next
     /// edit's render keeps the other, and wakes the server's builder thread when done.
-    fn refresh_search(&self, site: &Arc<Site>) {
+    fn refresh_search(&self, site: &Arc<Site>, theme: &Arc<Theme>) {
         let site = site.clone();
+        let theme = theme.clone();
         let generation = self.generation;
         let slot = self.refreshed.clone();
         let wake = self.wake.clone();
@@ -250,7 +267,7 @@ impl Rebuilder {
                 .and_then(|pool| {
                     pool.install(|| {
                         let writer = Writer::in_memory();
-                        render_search(&site, &writer, true, &mut Timings::default())?;
+                        render_search(&site, &theme, &writer, true, &mut Timings::default())?;
                         Ok(to_files(writer))
                     })
                 });
@@ -310,11 +327,12 @@ fn report(
 /// Renders the selection into memory.
 fn render_to_memory(
     site: &Arc<Site>,
+    theme: &Theme,
     selection: &Selection,
     timings: &mut Timings,
 ) -> Result<Files> {
     let writer = Writer::in_memory();
-    render_into(site, &writer, true, selection, timings)?;
+    render_into(site, theme, &writer, true, selection, timings)?;
     Ok(timings.time("hand over files", || to_files(writer)))
 }
 

@@ -11,8 +11,10 @@ use std::path::Path;
 use toml::de::{DeTable, DeValue};
 
 mod probe;
+mod spans;
 
 pub use probe::table_keys;
+pub use spans::{Place, Spans, Step};
 
 /// The allowed shape of a TOML value, read from the serde type with [`table_keys`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,6 +118,122 @@ pub(crate) fn outline(keys: &[(&'static str, Shape)]) -> Vec<String> {
         .collect()
 }
 
+/// Asserts that `T` reads every key of `keys` (its schema): for each key, `base` (a document
+/// `T` accepts) with that key set to a value of the wrong kind must fail to deserialize because
+/// of that value. A key the type did not read would be ignored and the document accepted.
+#[cfg(test)]
+pub(crate) fn assert_type_reads_every_key<T: DeserializeOwned>(
+    keys: &[(&'static str, Shape)],
+    base: &toml::Table,
+) {
+    use serde::de::IntoDeserializer;
+    let read = |doc: toml::Table| T::deserialize(toml::Value::Table(doc).into_deserializer());
+    if let Err(err) = read(base.clone()) {
+        panic!("the base document is refused: {err}");
+    }
+    for path in key_paths(keys, &[]) {
+        let mut doc = base.clone();
+        set_wrong(&mut doc, &path);
+        let shown: Vec<&str> = path.iter().map(|(k, _)| *k).collect();
+        match read(doc) {
+            Ok(_) => panic!(
+                "`{}` is in the schema but the type ignores it",
+                shown.join(".")
+            ),
+            Err(err) => assert!(
+                !err.to_string().contains("missing field"),
+                "`{}`: {err}",
+                shown.join(".")
+            ),
+        }
+    }
+}
+
+/// Every key path of a schema, each step with its shape.
+#[cfg(test)]
+fn key_paths<'s>(
+    keys: &'s [(&'static str, Shape)],
+    prefix: &[(&'static str, &'s Shape)],
+) -> Vec<Vec<(&'static str, &'s Shape)>> {
+    let mut out = Vec::new();
+    for (key, shape) in keys {
+        let mut path = prefix.to_vec();
+        path.push((key, shape));
+        if let Shape::Table(inner) | Shape::TableArray(inner) = shape {
+            out.extend(key_paths(inner, &path));
+        }
+        out.push(path);
+    }
+    out
+}
+
+/// Sets the key at `path` to a value its shape cannot take, creating the tables on the way.
+#[cfg(test)]
+fn set_wrong(table: &mut toml::Table, path: &[(&'static str, &Shape)]) {
+    let [(key, shape), rest @ ..] = path else {
+        return;
+    };
+    if rest.is_empty() {
+        let wrong = match shape {
+            // A table where a text, number, date or list is expected.
+            Shape::Value => toml::Value::Table(toml::Table::from_iter([(
+                "wrong".to_string(),
+                toml::Value::Integer(1),
+            )])),
+            // Text where a table or a list of tables is expected.
+            _ => toml::Value::String("wrong".into()),
+        };
+        table.insert(key.to_string(), wrong);
+        return;
+    }
+    let entry = table.entry(key.to_string());
+    let inner = match shape {
+        Shape::TableArray(_) => {
+            let array = entry.or_insert_with(|| toml::Value::Array(vec![]));
+            let items = array.as_array_mut().expect("an array of tables");
+            if items.is_empty() {
+                items.push(toml::Value::Table(toml::Table::new()));
+            }
+            items[0].as_table_mut().expect("a table in the array")
+        }
+        _ => entry
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()))
+            .as_table_mut()
+            .expect("a table"),
+    };
+    set_wrong(inner, rest);
+}
+
+/// Asserts that the keys `T` writes when serialized are the keys of its schema (tables
+/// compared inside too), for types that are also written out: the schema, read from
+/// `Deserialize`, and `Serialize` must not disagree about a field.
+#[cfg(test)]
+pub(crate) fn assert_serialized_keys_match<T: serde::Serialize>(
+    value: &T,
+    keys: &[(&'static str, Shape)],
+) {
+    fn compare(json: &serde_json::Value, keys: &[(&'static str, Shape)], at: &str) {
+        let object = json
+            .as_object()
+            .unwrap_or_else(|| panic!("`{at}` is not a table"));
+        let written: Vec<&str> = object.keys().map(String::as_str).collect();
+        let mut listed: Vec<&str> = keys.iter().map(|(k, _)| *k).collect();
+        let mut written_sorted = written.clone();
+        written_sorted.sort_unstable();
+        listed.sort_unstable();
+        assert_eq!(written_sorted, listed, "keys of `{at}`");
+        for (key, shape) in keys {
+            if let Shape::Table(inner) = shape {
+                if let Some(value) = object.get(*key).filter(|v| !v.is_null()) {
+                    compare(value, inner, &format!("{at}{key}."));
+                }
+            }
+        }
+    }
+    let json = serde_json::to_value(value).expect("serializes");
+    compare(&json, keys, "");
+}
+
 fn first_line(s: &str) -> &str {
     s.lines().next().unwrap_or(s).trim()
 }
@@ -202,6 +320,34 @@ mod tests {
         );
         assert_eq!(errs[1].message, "unknown key `inner.b`");
         assert_eq!(errs[1].line, 4);
+    }
+
+    #[test]
+    fn the_agreement_checks_see_keys_a_type_does_not_have() {
+        let base: toml::Table = "title = \"t\"".parse().unwrap();
+        let keys = table_keys::<Doc>();
+        assert_type_reads_every_key::<Doc>(&keys, &base);
+        let mut with_extra = keys.clone();
+        with_extra.push(("stray", Shape::Value));
+        let ignored = std::panic::catch_unwind(|| {
+            assert_type_reads_every_key::<Doc>(&with_extra, &base);
+        });
+        assert!(ignored.is_err(), "a listed key the type ignores is caught");
+
+        #[derive(serde::Serialize, Deserialize)]
+        struct Written {
+            a: i64,
+            #[serde(skip_deserializing)]
+            only_written: i64,
+        }
+        let value = Written {
+            a: 1,
+            only_written: 2,
+        };
+        let missing = std::panic::catch_unwind(|| {
+            assert_serialized_keys_match(&value, &table_keys::<Written>());
+        });
+        assert!(missing.is_err(), "a written key the schema lacks is caught");
     }
 
     #[test]

@@ -95,17 +95,18 @@ async function open(url, options = {}) {
 const resultLinks = (page) => page.$$eval('#search-results > li > a', (as) => as.map((a) => a.getAttribute('href')));
 const status = (page) => page.textContent('#search-status');
 
-/** The ranking search.js itself computes for a query, for comparison with the DOM. */
-function engineRanking(page, query) {
-  return page.evaluate(async (q) => {
+/** The ranking search.js itself computes for a query (as typed, or `{submitted: true}` as after
+ * Enter or `?q=`), for comparison with the DOM. */
+function engineRanking(page, query, options = {}) {
+  return page.evaluate(async ([q, options]) => {
     const src = document.querySelector('script[type="module"]').src;
     const mod = await import(src);
     const index = new URL(document.getElementById('search').dataset.index, location.href);
     const engine = mod.createEngine(async (p) => (await fetch(p === 'index.json' ? index : new URL(`${p}?v=${index.searchParams.get('v')}`, index))).json());
-    const { hits } = await engine.search(q);
+    const { hits } = await engine.search(q, {}, options);
     const docs = await engine.documents(hits.slice(0, 10).map((h) => h.doc));
     return docs.map((d) => d.url);
-  }, query);
+  }, [query, options]);
 }
 
 describe('search page', () => {
@@ -120,7 +121,7 @@ describe('search page', () => {
       const links = await resultLinks(page);
       assert.equal(links[0], `${MOUNT}${first}`, `first result for ${query}`);
       assert.ok(links.length <= 10);
-      assert.deepEqual(links, await engineRanking(page, query), `DOM order = engine order for ${query}`);
+      assert.deepEqual(links, await engineRanking(page, query, { submitted: true }), `DOM order = engine order for ${query}`);
       assert.equal(await page.inputValue('#search-input'), query);
       assert.deepEqual(problems, []);
       await close();
@@ -152,6 +153,39 @@ describe('search page', () => {
     await page.waitForSelector('#search-results > li');
     assert.equal(await page.inputValue('#search-input'), 'kaupunkistrategia');
     assert.equal((await resultLinks(page))[0], `${MOUNT}yhteistyo/kaupunkistrategia/`);
+    assert.deepEqual(problems, []);
+    await close();
+  });
+
+  test('typing a short stem matches longer words; Enter and ?q= match whole words only', async () => {
+    // `työ` is a word and the start of many (työryhmä, työllisyys, …): while it is typed those
+    // are shown too, once submitted only the forms of `työ` itself.
+    const { page, problems, close } = await open(`${sites.hub.base}haku/`);
+    await page.waitForFunction(() => document.getElementById('search-status').textContent.length > 0);
+    const typed = await engineRanking(page, 'työ');
+    const submitted = await engineRanking(page, 'työ', { submitted: true });
+    assert.ok(submitted.length > 0 && typed.length > submitted.length, `typed ${typed}, submitted ${submitted}`);
+    // Waits until the list is exactly these links (an earlier run's list may have as many).
+    const shows = (links) => page.waitForFunction((want) => JSON.stringify([...document.querySelectorAll('#search-results > li > a')]
+      .map((a) => a.getAttribute('href'))) === JSON.stringify(want), links);
+    const marks = () => page.$$eval('#search-results mark', (ms) => ms.map((m) => m.textContent.toLowerCase()));
+    const wholeWords = (words) => page.evaluate(async (ws) => {
+      const mod = await import(document.querySelector('script[type="module"]').src);
+      return ws.filter((w) => !mod.keys(w).includes(mod.keys('työ')[0]));
+    }, words);
+    await page.focus('#search-input');
+    await page.keyboard.type('työ', { delay: 40 });
+    await page.waitForFunction(() => new URL(location.href).searchParams.get('q') === 'työ');
+    await shows(typed);
+    const prefixed = await wholeWords(await marks());
+    assert.ok(prefixed.some((w) => w.startsWith('työ') && w.length > 3), `prefix matches marked while typing: ${prefixed}`);
+    await page.keyboard.press('Enter');
+    await shows(submitted);
+    assert.deepEqual(await wholeWords(await marks()), [], 'after Enter only forms of työ are marked');
+    // The URL Enter left behind is a link to the same whole-word results.
+    await page.reload();
+    await shows(submitted);
+    assert.equal(await page.inputValue('#search-input'), 'työ');
     assert.deepEqual(problems, []);
     await close();
   });

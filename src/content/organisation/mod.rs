@@ -15,6 +15,7 @@ use super::{Page, Site, frontmatter};
 use crate::config::OrganisationsConfig;
 use crate::diagnostics::Diagnostic;
 use crate::text::{finnish_cmp, fold_diacritics};
+use crate::toml_schema::Spans;
 use chrono::{Months, NaiveDate};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -214,11 +215,14 @@ fn check_page(
     let fm_text = frontmatter::split(&file.source, &file.display)
         .map(|s| s.front_matter)
         .unwrap_or("");
+    // Parsed once here: it places the table and the title, and the profile is read from it.
+    let doc = DeTable::parse(fm_text).ok();
+    let table = doc
+        .as_ref()
+        .and_then(|doc| doc.get_ref().get_key_value("organisation"));
+    // `[organisation]` is pointed at from its `[`, `organisation = {` from its key.
     let table_offset = file.front_matter_offset
-        + fm_text
-            .find("[organisation")
-            .or_else(|| fm_text.find("organisation"))
-            .unwrap_or(0);
+        + table.map_or(0, |(key, value)| key.span().start.min(value.span().start));
     match (in_directory, has_table, config) {
         (true, false, Some(c)) => problems.push(
             Diagnostic::error(
@@ -255,17 +259,13 @@ fn check_page(
                 today,
                 problems: vec![],
             };
-            let parsed = DeTable::parse(fm_text).ok().and_then(|doc| {
-                let (key, value) = doc
-                    .get_ref()
-                    .iter()
-                    .find(|(k, _)| k.get_ref() == "organisation")?;
+            let parsed = table.and_then(|(key, value)| {
                 let table = value.get_ref().as_table()?;
                 Some(reader.organisation(table, key.span().start, c))
             });
             problems.append(&mut reader.problems);
-            if let Some((org, spots)) = parsed {
-                let title_at = crate::config::key_offset(fm_text, "title");
+            if let (Some((org, spots)), Some(doc)) = (parsed, doc) {
+                let title_at = Spans::from_document(doc).key("title").unwrap_or(0);
                 found = Some((index, org, spots, title_at));
             }
         }

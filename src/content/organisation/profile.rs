@@ -535,6 +535,22 @@ mod tests {
     }
 
     #[test]
+    fn the_profile_and_contact_types_read_and_write_exactly_the_listed_keys() {
+        use crate::content::organisation::{Contact, Organisation};
+        use crate::toml_schema::{
+            assert_serialized_keys_match, assert_type_reads_every_key, table_keys,
+        };
+        let organisation = Organisation::default();
+        let base = toml::Table::try_from(&organisation).unwrap();
+        assert_type_reads_every_key::<Organisation>(&table_keys::<Organisation>(), &base);
+        assert_serialized_keys_match(&organisation, &table_keys::<Organisation>());
+        let contact = Contact::default();
+        let base = toml::Table::try_from(&contact).unwrap();
+        assert_type_reads_every_key::<Contact>(&table_keys::<Contact>(), &base);
+        assert_serialized_keys_match(&contact, &table_keys::<Contact>());
+    }
+
+    #[test]
     fn a_valid_profile_reads_completely() {
         let (org, problems) = read(
             "[organisation]\ncategory = \"seniorit\"\nareas = [\"kuru\", \"keskusta\"]\nphone = \"010 555 0101\"\nverified = 2026-01-01\nfounded = 1990\nvolunteers_wanted = true\n",

@@ -6,9 +6,9 @@
 use crate::text::escape_html;
 use std::fmt::Write as _;
 
-/// One bar.
-#[derive(Debug, Clone)]
-pub(super) struct Row {
+/// One bar, and a row of the chart's data table (`stats.charts[].rows`).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Row {
     /// What the bar counts.
     pub label: String,
     /// The count.

@@ -8,16 +8,20 @@ mod charts;
 mod open_data;
 mod values;
 
-pub use values::{decorate_section, page_value};
+pub use charts::Row as ChartRow;
+pub use values::{
+    AreaLink, CardValue, ChartValue, ChoiceLink, ContactValue, DirectoryValue, GroupValue,
+    OrganisationValue, StatisticsValue, decorate_section, page_value,
+};
 
 use crate::config::OrganisationsConfig;
 use crate::content::Site;
 use crate::content::organisation::{Paths, profiles, section_file};
 use crate::diagnostics::{Error, Result};
-use crate::generate::{Generator, Run, SitemapEntry};
-use crate::output::{Selection, Writer};
+use crate::generate::{Generator, Run, Selection, SitemapEntry, touches_nothing};
+use crate::output::Writer;
 use crate::render::Renderer;
-use serde_json::json;
+use serde::Serialize;
 
 /// The directory's category, area, volunteer and statistics pages and its open data; in a
 /// partial render only when a selected page is a profile.
@@ -31,6 +35,7 @@ pub const GENERATOR: Generator = Generator {
         }
     },
     run: |run: &Run<'_>| render_directory(run.site, run.renderer, run.writer),
+    touches: touches_nothing,
 };
 
 /// Licence of the open-data files.
@@ -74,6 +79,23 @@ fn directory_sitemap(site: &Site) -> Vec<SitemapEntry> {
         .collect()
 }
 
+/// A list page of the directory (`list`, in `organisation_list.html`).
+#[derive(Serialize)]
+pub struct ListValue<'a> {
+    /// What the list selects by: `category`, `area` or `volunteers`.
+    pub kind: &'a str,
+    /// The list's title (the category or area name, or a UI string).
+    pub title: &'a str,
+    /// How many profiles it has.
+    pub count: usize,
+    /// Their cards.
+    pub organisations: Vec<CardValue<'a>>,
+    /// Root-relative address of the directory page.
+    pub directory_url: String,
+    /// The directory section's title.
+    pub directory_title: &'a str,
+}
+
 /// Renders the category, area, volunteers and statistics pages and writes the open-data files.
 fn render_directory(site: &Site, renderer: &Renderer, writer: &Writer) -> Result<()> {
     let Some((section, config)) = directory_section(site) else {
@@ -86,14 +108,14 @@ fn render_directory(site: &Site, renderer: &Renderer, writer: &Writer) -> Result
         let mut ctx = renderer.base_context(site, &path, Some(section));
         ctx.insert(
             "list",
-            &json!({
-                "kind": kind,
-                "title": title,
-                "count": members.len(),
-                "organisations": values::cards(site, &members, config, &paths),
-                "directory_url": site.url(&paths.base),
-                "directory_title": site.sections[section].title,
-            }),
+            &ListValue {
+                kind,
+                title,
+                count: members.len(),
+                organisations: values::cards(site, &members, config, &paths),
+                directory_url: site.url(&paths.base),
+                directory_title: &site.sections[section].title,
+            },
         );
         let html = renderer.render("organisation_list.html", &ctx, None)?;
         writer.write_page(&path, &html).map_err(Error::from)

@@ -331,13 +331,16 @@ export function createEngine(fetchJson) {
   }
 
   /**
-   * Runs a query. The last word is also a prefix unless the query ends with a space.
+   * Runs a query. While it is being typed (the default), its last word is also a prefix unless
+   * the query ends with a space. A submitted query (`{submitted: true}`: Enter, `?q=`, a link)
+   * is complete: every word matches as a whole word, in all its forms (its keys), never as the
+   * start of longer words, so a short stem does not drag in every word that begins with it.
    * Returns {mode: 'and' | 'or', hits, words, prefix}; `hits` is ranked lazily (see `ranked`).
    */
-  async function search(query, filters = {}) {
+  async function search(query, filters = {}, { submitted = false } = {}) {
     const m = await manifest();
     const ws = words(query);
-    const prefix = ws.length > 0 && !/\s$/.test(query);
+    const prefix = !submitted && ws.length > 0 && !/\s$/.test(query);
     const perWord = await Promise.all(ws.map((w, i) => matchWord(m, w, prefix && i === ws.length - 1)));
     const allowed = await allowedDocs(m, filters);
     // Totals are summed in word order (as floats, so ranks stay exactly the same); AND mode only
@@ -461,6 +464,9 @@ function init(root) {
   let current = null;
   let generation = 0;
   let timer = 0;
+  // Whether the query in the box is complete (Enter, `?q=`, a link) or still being typed; a
+  // filter change keeps it as it was.
+  let submitted = false;
 
   $('search-nojs').hidden = true;
 
@@ -513,7 +519,7 @@ function init(root) {
       return;
     }
     try {
-      const result = await engine.search(query, filters());
+      const result = await engine.search(query, filters(), { submitted });
       if (mine !== generation) return;
       current = result;
       shown = 0;
@@ -534,11 +540,13 @@ function init(root) {
     const url = new URL(location.href);
     input.value = url.searchParams.get('q') ?? '';
     for (const [k, s] of Object.entries(selects)) s.value = url.searchParams.get(params[k]) ?? '';
+    submitted = true;
     return run(input.value);
   }
 
   input.addEventListener('input', () => {
     clearTimeout(timer);
+    submitted = false;
     timer = setTimeout(() => {
       syncUrl(input.value, false);
       run(input.value);
@@ -547,6 +555,7 @@ function init(root) {
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     clearTimeout(timer);
+    submitted = true;
     syncUrl(input.value, true);
     run(input.value);
   });
