@@ -48,7 +48,7 @@ function enhance(form) {
       if (badge) badge.textContent = String(visible);
     }
     empty.hidden = shown !== 0;
-    const template = shown === 1 ? form.dataset.countOne : form.dataset.countMany;
+    const template = shown === 1 ? form.dataset.countOne : form.dataset.countOther;
     count.textContent = template.replace("{n}", String(shown));
     if (updateUrl) {
       const params = new URLSearchParams(window.location.search);
