@@ -3,6 +3,9 @@
 // which needs the main menu collapsed behind its "Valikko" button. The menu itself is checked
 // too: closed with a visible summary at 375 px, open with a visible navigation at 1280 px,
 // and opened by clicking its summary (a <details> disclosure, so also without JavaScript).
+// On the same pages at 375 px: no table wider than the viewport, chart labels drawn at
+// 14 px or more, and on the directory the filters closed behind "Rajaa hakua" with the first
+// organisation card on the first screen.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 
@@ -11,6 +14,7 @@ import { newContext, sitePage, SITES, siteSkipReason, testEnv, visit } from './l
 
 export const PHONE = { width: 375, height: 812 };
 export const MAX_FIRST_CONTENT = 160;
+export const MIN_CHART_LABEL_PX = 14;
 
 const env = testEnv();
 after(() => env.close());
@@ -21,6 +25,35 @@ function headingTop(page) {
     const h1 = document.querySelector('main h1');
     return h1 ? Math.round(h1.getBoundingClientRect().top + window.scrollY) : null;
   });
+}
+
+/** Problems of the phone layout beyond the first heading (empty when all is well). */
+function phoneProblems(page, minLabel) {
+  return page.evaluate((minLabel) => {
+    const problems = [];
+    const vw = document.documentElement.clientWidth;
+    for (const [i, t] of [...document.querySelectorAll('main table')].entries()) {
+      const w = t.getBoundingClientRect().width;
+      if (w > vw + 0.5) problems.push(`table ${i + 1} is ${Math.round(w)}px wide (viewport ${vw}px)`);
+    }
+    // SVG text scales with its <svg>: the drawn size is the font size times the scale.
+    for (const t of document.querySelectorAll('main svg text')) {
+      const svg = t.ownerSVGElement;
+      const scale = svg.viewBox.baseVal && svg.viewBox.baseVal.width
+        ? svg.getBoundingClientRect().width / svg.viewBox.baseVal.width : 1;
+      const px = parseFloat(getComputedStyle(t).fontSize) * scale;
+      if (px < minLabel - 0.05) problems.push(`chart label "${t.textContent}" is drawn at ${px.toFixed(1)}px`);
+    }
+    const filters = document.getElementById('directory-filters');
+    if (filters) {
+      if (filters.open) problems.push('the directory filters are open at first');
+      const card = document.querySelector('.org-card:not([hidden])');
+      if (card && card.getBoundingClientRect().top + window.scrollY > window.innerHeight) {
+        problems.push(`the first organisation card starts ${Math.round(card.getBoundingClientRect().top + window.scrollY)}px down, below the first screen`);
+      }
+    }
+    return problems;
+  }, minLabel);
 }
 
 function menuState(page) {
@@ -50,6 +83,7 @@ for (const site of SITES) {
           const top = await headingTop(page);
           assert.notEqual(top, null, `${p.rel}: no h1 inside <main>`);
           assert.ok(top <= MAX_FIRST_CONTENT, `${p.rel} @${PHONE.width}px: the main h1 starts ${top}px from the top (max ${MAX_FIRST_CONTENT})`);
+          assert.deepEqual(await phoneProblems(page, MIN_CHART_LABEL_PX), [], `${p.rel} @${PHONE.width}px`);
         });
       }
     } finally {
