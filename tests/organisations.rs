@@ -732,9 +732,7 @@ fn untrusted_profile_text_cannot_inject_script() {
             let tag = &text[i..i + text[i..].find('>').unwrap()];
             assert!(
                 tag == "<script type=\"application/ld+json\""
-                    || tag.starts_with("<script type=\"module\" src=\"")
-                    // The theme's menu script (classic, so it runs before the first paint).
-                    || (tag.starts_with("<script src=\"") && tag.ends_with("/menu.js\"")),
+                    || tag.starts_with("<script type=\"module\" src=\""),
                 "unexpected {tag} in {name}"
             );
         }

@@ -1,8 +1,8 @@
 // Gate (mobile first, issue 16): at 375 CSS px the page's own content starts near the top.
 // On every page the top of the <main>'s h1 is at most 160 px from the top of the document,
 // which needs the main menu collapsed behind its "Valikko" button. The menu itself is checked
-// too: closed with a visible summary at 375 px, open with a visible navigation at 1280 px,
-// and opened by clicking its summary (a <details> disclosure, so also without JavaScript).
+// too, with JavaScript on and off (it uses none): at 375 px closed with a visible summary and
+// opened by a click on it; at 1280 px the navigation shown and the summary hidden.
 // On the same pages at 375 px: no table wider than the viewport, chart labels drawn at
 // 14 px or more, and on the directory the filters closed behind "Rajaa hakua" with the first
 // organisation card on the first screen.
@@ -91,11 +91,11 @@ for (const site of SITES) {
     }
   });
 
-  test(`main menu is a disclosure: closed @${PHONE.width}px, open @${WIDE.width}px [${site.name}]`, { timeout: 5 * 60_000 }, async (t) => {
+  test(`main menu is a disclosure: closed @${PHONE.width}px, shown @${WIDE.width}px [${site.name}]`, { timeout: 5 * 60_000 }, async (t) => {
     const skip = siteSkipReason(site);
     if (skip) return t.skip(skip);
     const built = await env.site(site);
-    for (const [viewport, javaScriptEnabled] of [[PHONE, true], [WIDE, true], [PHONE, false]]) {
+    for (const [viewport, javaScriptEnabled] of [[PHONE, true], [PHONE, false], [WIDE, true], [WIDE, false]]) {
       const context = await newContext(await env.browser(), { viewport, javaScriptEnabled });
       const page = await sitePage(context, built.pages);
       try {
@@ -104,7 +104,7 @@ for (const site of SITES) {
         const before = await menuState(page);
         assert.ok(before, `${where}: no #site-menu`);
         if (viewport === WIDE) {
-          assert.deepEqual(before, { open: true, summaryShown: false, navShown: true }, where);
+          assert.deepEqual(before, { open: false, summaryShown: false, navShown: true }, where);
           continue;
         }
         assert.deepEqual(before, { open: false, summaryShown: true, navShown: false }, where);
