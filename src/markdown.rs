@@ -126,6 +126,9 @@ pub struct Rendered {
     pub external_links: Vec<(String, usize)>,
     /// Broken links and unsafe markup found while rendering.
     pub problems: Vec<Diagnostic>,
+    /// The body's HTML, when loading kept it (a site small enough that holding every body
+    /// costs less than rendering it twice; see `content::load`). `None` means: render again.
+    pub kept_html: Option<String>,
 }
 
 /// Which large outputs of a body [`render`] builds besides the [`Rendered`] outline.
