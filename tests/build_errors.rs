@@ -16,6 +16,19 @@ struct Case {
 
 const CASES: &[Case] = &[
     Case {
+        name: "task card link to a missing page",
+        files: &[(
+            "content/_index.md",
+            "+++\ntitle = \"Etusivu\"\n[[tasks]]\ntitle = \"Lue\"\nlink = \"@/tietoa.md\"\n[[tasks]]\ntitle = \"Ohjeet\"\nlink = \"@/ohjeet/_indx.md\"\n+++\nTeksti.\n",
+        )],
+        expect: &[
+            "task card links to a missing page `@/ohjeet/_indx.md`",
+            "content/_index.md:8:8",
+            "did you mean `@/ohjeet/_index.md`?",
+        ],
+        exit: 1,
+    },
+    Case {
         name: "toml syntax",
         files: &[(
             "content/tietoa.md",

@@ -113,6 +113,7 @@ pub fn load_collecting(
     site.unreadable = unreadable;
     render_markdown(&mut site, &drafts, &mut problems);
     check_anchors(&site, &mut problems);
+    check_task_links(&site, &drafts, &mut problems);
     // Finnish collation keys of the titles, for both page orders.
     let keys = title_keys(&site.pages);
     order(&mut site, &keys);
@@ -324,7 +325,8 @@ fn check_urls(site: &mut Site, problems: &mut Vec<Diagnostic>) {
     }
     // Taxonomy pages: made from config.toml and the pages' terms.
     let config_source = std::fs::read_to_string(site.root.join("config.toml")).unwrap_or_default();
-    for taxonomy in &site.taxonomies {
+    let config_spans = crate::toml_schema::Spans::parse(&config_source);
+    for (t, taxonomy) in site.taxonomies.iter().enumerate() {
         let name = &taxonomy.name;
         let out = format!("{name}/index.html");
         if let Some(other) = items
@@ -332,7 +334,10 @@ fn check_urls(site: &mut Site, problems: &mut Vec<Diagnostic>) {
             .map(Owner::label)
             .or_else(|| generated.get(&out).cloned())
         {
-            let at = config_source.find(&format!("\"{name}\"")).unwrap_or(0);
+            use crate::toml_schema::Step;
+            let at = config_spans
+                .find(&[Step::Key("taxonomies"), Step::Index(t), Step::Key("name")])
+                .map_or(0, |p| p.value.start);
             problems.push(
                 duplicate(&format!("{name}/"), &other)
                     .with_file("config.toml")
@@ -1174,6 +1179,50 @@ fn render_markdown(site: &mut Site, drafts: &[String], problems: &mut Vec<Diagno
     for (section, mut rendered) in site.sections.iter_mut().zip(section_results) {
         problems.append(&mut rendered.problems);
         section.content = rendered;
+    }
+}
+
+/// The `@/` links of the home page's task cards (`[[tasks]]`), at the card's `link`, with the
+/// nearest existing file as a suggestion.
+fn check_task_links(site: &Site, drafts: &[String], problems: &mut Vec<Diagnostic>) {
+    use crate::toml_schema::Step;
+    for section in &site.sections {
+        for (n, task) in section.meta.tasks.iter().enumerate() {
+            let Some(target) = task.link.strip_prefix("@/") else {
+                continue;
+            };
+            let target = target.split('#').next().unwrap_or(target);
+            if site.get(target).is_some() {
+                continue;
+            }
+            let file = &section.file;
+            let at = frontmatter::spans_of(file)
+                .find(&[Step::Key("tasks"), Step::Index(n), Step::Key("link")])
+                .map_or(0, |p| p.value.start);
+            let problem = if drafts.iter().any(|d| d == target) {
+                Diagnostic::error(
+                    "broken-link",
+                    format!("task card links to `@/{target}`, a draft that is not published"),
+                )
+                .with_hint("publish the page (remove `draft = true`) or link another page")
+            } else {
+                let nearest =
+                    crate::diagnostics::nearest(target, site.by_file.keys().map(String::as_str));
+                Diagnostic::error(
+                    "broken-link",
+                    format!("task card links to a missing page `@/{target}`"),
+                )
+                .with_hint(match nearest {
+                    Some(n) => format!("did you mean `@/{n}`?"),
+                    None => "a task card's link names a file under content/, e.g. link = \"@/jarjestot/_index.md\"".to_string(),
+                })
+            };
+            problems.push(
+                problem
+                    .with_file(&file.display)
+                    .at_offset(&file.source, file.front_matter_offset + at),
+            );
+        }
     }
 }
 
