@@ -3,6 +3,7 @@
 //! Rendering reads only this model, never the file system; the model imports nothing of
 //! rendering, writing or the generators.
 
+pub mod event;
 pub mod frontmatter;
 mod load;
 pub mod organisation;
