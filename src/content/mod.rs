@@ -68,6 +68,8 @@ pub struct Page {
     pub higher: Option<usize>,
     /// The checked `[organisation]` table of a directory profile.
     pub organisation: Option<organisation::Organisation>,
+    /// The checked `[event]` table of an event page.
+    pub event: Option<event::Event>,
 }
 
 /// A section (`_index.md`), including the home page (path `""`).

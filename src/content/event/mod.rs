@@ -252,7 +252,7 @@ pub fn read(
 
 /// Checks every page's `[event]` table: the valid events by page index. Problems go to
 /// `problems`. Run after the organisation profiles are attached (an organiser must be one).
-pub fn check_all(site: &Site, problems: &mut Vec<Diagnostic>) -> Vec<(usize, Event)> {
+pub(crate) fn check_all(site: &Site, problems: &mut Vec<Diagnostic>) -> Vec<(usize, Event)> {
     let profiles: std::collections::HashSet<&str> = site
         .pages
         .iter()
@@ -272,6 +272,18 @@ pub fn check_all(site: &Site, problems: &mut Vec<Diagnostic>) -> Vec<(usize, Eve
         }
     }
     found
+}
+
+/// Checks every page's `[event]` table and stores the valid events on their pages; a page with
+/// an event uses the `event.html` template unless it names another.
+pub(crate) fn attach(site: &mut Site, problems: &mut Vec<Diagnostic>) {
+    for (index, event) in check_all(site, problems) {
+        let page = &mut site.pages[index];
+        page.meta
+            .template
+            .get_or_insert_with(|| "event.html".into());
+        page.event = Some(event);
+    }
 }
 
 #[cfg(test)]
