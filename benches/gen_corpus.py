@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Deterministic benchmark corpus for kumppani, and the same pages laid out for Hugo.
 
-    python3 benches/gen_corpus.py --pages 10000 --out benches/corpus/10k [--seed 7]
+    python3 benches/gen_corpus.py --pages 10000 --out benches/corpus/10k [--seed 7] [--heavy]
 
 writes two sites:
   <out>/kumppani/  config.toml + content/ (Zola-style, `@/` links, [organisation] profiles)
@@ -320,6 +320,44 @@ def body(p: Page, rng: random.Random, link: "callable") -> str:
     return "\n\n".join(parts) + "\n"
 
 
+# About 8 KB of Markdown per page with `--heavy`: the text-heavy site the memory target is for.
+HEAVY_BYTES = 7100
+
+
+def heavy_body(p: Page, rng: random.Random, link: "callable") -> str:
+    """A long article: the usual opening, then sections of paragraphs, lists, a table now and
+    then, `@/` links to other pages and an external link, until about `HEAVY_BYTES`."""
+    text = Text(rng)
+    parts = [text.paragraph(), text.paragraph()]
+    size = sum(len(x.encode()) for x in parts)
+    links = list(p.links) + [rng.randrange(p.links[0] + 1) for _ in range(3)]
+    while size < HEAVY_BYTES:
+        chunk = [f"## {text.title()}", text.paragraph()]
+        if rng.random() < 0.4:
+            chunk.append(f"### {text.title()}")
+        chunk.append(text.paragraph())
+        if links and rng.random() < 0.7:
+            target = links.pop()
+            chunk.append(f"Lue myös [{text.noun()} ja {text.noun()}]({link(target)}). {text.sentence()}")
+        if rng.random() < 0.2:
+            chunk.append(f"Lisätietoja: [{text.noun()}](https://www.example.fi/{slug(text.noun())}/). {text.sentence()}")
+        kind = rng.random()
+        if kind < 0.35:
+            chunk.append("\n".join(f"- {text.sentence()}" for _ in range(rng.randrange(3, 7))))
+        elif kind < 0.45:
+            rows = ["| Päivä | Paikka | Aihe |", "|---|---|---|"]
+            for _ in range(rng.randrange(2, 6)):
+                rows.append(f"| {rng.randrange(1, 29)}.{rng.randrange(1, 13)}. | {rng.choice(PLACES)} | {text.noun()} |")
+            chunk.append("\n".join(rows))
+        elif kind < 0.6:
+            chunk.append("\n".join(f"{n + 1}. {text.sentence()}" for n in range(rng.randrange(2, 6))))
+        if rng.random() < 0.4:
+            chunk.append(f"**{text.noun().capitalize()}:** {text.paragraph(2)} *{text.sentence()}*")
+        parts += chunk
+        size += sum(len(x.encode()) + 2 for x in chunk)
+    return "\n\n".join(parts) + "\n"
+
+
 def toml_str(s: str) -> str:
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -464,12 +502,13 @@ HUGO_LAYOUTS = {
 }
 
 
-def generate(pages: int, seed: int, out: str, hub_config: str) -> None:
+def generate(pages: int, seed: int, out: str, hub_config: str, heavy: bool = False) -> None:
     rng = random.Random(seed)
     plan_pages, sections = plan(pages, rng)
     # Bodies in a second pass (same rng stream), with links written per engine afterwards.
+    make_body = heavy_body if heavy else body
     for p in plan_pages:
-        p.body = body(p, rng, lambda t: f"\0LINK{t}\0")
+        p.body = make_body(p, rng, lambda t: f"\0LINK{t}\0")
     k_root, h_root = os.path.join(out, "kumppani"), os.path.join(out, "hugo")
     for root in (k_root, h_root):
         if os.path.exists(root):
@@ -524,10 +563,12 @@ def main() -> None:
     ap.add_argument("--out", required=True, help="output folder (gets kumppani/ and hugo/)")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--hub-config", default=os.path.join(here, "..", "config.toml"))
+    ap.add_argument("--heavy", action="store_true",
+                    help="about 8 KB of Markdown per page (100k pages: about 810 MB) instead of about 1.5 KB")
     args = ap.parse_args()
     with open(args.hub_config, encoding="utf-8") as f:
         hub_config = f.read()
-    generate(parse_size(args.pages), args.seed, args.out, hub_config)
+    generate(parse_size(args.pages), args.seed, args.out, hub_config, args.heavy)
 
 
 if __name__ == "__main__":

@@ -106,11 +106,12 @@ pub struct AnchorRef {
     pub offset: usize,
 }
 
-/// The result of rendering one Markdown body.
+/// What the build keeps of one rendered Markdown body for its whole length: what links,
+/// anchors, summaries, tables of contents, the search's headings and the checks need. The body's
+/// HTML and text are not kept (on a text-heavy site they were most of the memory); they are
+/// rendered again, as a [`Body`], by whatever writes or indexes the page.
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
-    /// The body as HTML.
-    pub html: String,
     /// HTML of the part before `<!-- more -->`, if the marker is present.
     pub summary: Option<String>,
     /// Nested table of contents.
@@ -123,10 +124,62 @@ pub struct Rendered {
     pub anchor_refs: Vec<AnchorRef>,
     /// External links (http, https), with byte offsets, for `check --external`.
     pub external_links: Vec<(String, usize)>,
-    /// The text without markup, for search and word counts.
-    pub plain_text: String,
     /// Broken links and unsafe markup found while rendering.
     pub problems: Vec<Diagnostic>,
+    /// The body's HTML, when loading kept it (a site small enough that holding every body
+    /// costs less than rendering it twice; see `content::load`). `None` means: render again.
+    pub kept_html: Option<String>,
+}
+
+/// Which large outputs of a body [`render`] builds besides the [`Rendered`] outline.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Want {
+    /// The body as HTML ([`Body::html`]).
+    pub html: bool,
+    /// The text without markup ([`Body::text`]).
+    pub text: bool,
+    /// The number of words in the text ([`Body::words`]), counted whether or not the text is
+    /// built.
+    pub words: bool,
+}
+
+impl Want {
+    /// Only the outline and the word count: what loading a site needs.
+    pub const OUTLINE: Want = Want {
+        html: false,
+        text: false,
+        words: true,
+    };
+    /// The HTML, for writing a page.
+    pub const HTML: Want = Want {
+        html: true,
+        text: false,
+        words: false,
+    };
+    /// The text, for the search index.
+    pub const TEXT: Want = Want {
+        html: false,
+        text: true,
+        words: false,
+    };
+    /// Everything.
+    pub const ALL: Want = Want {
+        html: true,
+        text: true,
+        words: true,
+    };
+}
+
+/// A body's HTML and text, built only as [`Want`] asks (else empty), held only while a page is
+/// written or indexed.
+#[derive(Debug, Clone, Default)]
+pub struct Body {
+    /// The body as HTML.
+    pub html: String,
+    /// The text without markup, for search.
+    pub text: String,
+    /// Words in the text, when [`Want::words`] asks (else 0).
+    pub words: usize,
 }
 
 /// Where the body sits, for error positions.
@@ -157,14 +210,18 @@ fn level_number(level: HeadingLevel) -> u8 {
     level as u8
 }
 
-/// Renders `body` (a file's Markdown after the front matter).
+/// Renders `body` (a file's Markdown after the front matter): always its outline and word
+/// count, and its HTML and text as `want` asks. Every pass over a body (loading, writing,
+/// indexing, crawling) goes through here, so they agree on every byte.
 pub fn render(
     body: &str,
     at: &BodySource<'_>,
     options: &MarkdownOptions,
     links: &dyn LinkResolver,
-) -> Rendered {
+    want: Want,
+) -> (Rendered, Body) {
     let mut out = Rendered::default();
+    let mut text = TextSink::new(want, body.len());
     let events: Vec<(Event<'_>, Range<usize>)> =
         Parser::new_ext(body, parser_options(options.smart_punctuation))
             .into_offset_iter()
@@ -176,9 +233,15 @@ pub fn render(
         .iter()
         .filter(|(e, _)| matches!(e, Event::Start(Tag::Table(_))))
         .count();
-    let mut result: Vec<Event<'_>> = Vec::with_capacity(events.len() + 2 * tables);
-    // The text is at most about as long as the body (smart quotes may lengthen it a little).
-    out.plain_text.reserve(body.len());
+    // Without HTML to write or a summary to cut, the output events would be thrown away: a
+    // pass for the outline or the text only walks the input.
+    let mut result = Output {
+        on: want.html || body.contains(MORE_MARKER),
+        list: Vec::new(),
+    };
+    if result.on {
+        result.list.reserve(events.len() + 2 * tables);
+    }
     let mut summary_end: Option<usize> = None;
     let mut i = 0;
     while i < events.len() {
@@ -255,6 +318,10 @@ pub fn render(
                         continue;
                     }
                 };
+                if !result.on {
+                    i = end + 1;
+                    continue;
+                }
                 let src = rewrite_local_url(&dest, options, links).unwrap_or_else(|| dest.clone());
                 let mut tag = format!(
                     "<img src=\"{}\" alt=\"{}\"",
@@ -284,17 +351,17 @@ pub fn render(
                     result.push(Event::Text(raw.clone()));
                 }
             }
-            Event::Text(text) => {
-                let text = if options.finnish_quotes {
-                    finnish_quotes(text)
+            Event::Text(raw) => {
+                let quoted = if options.finnish_quotes {
+                    finnish_quotes(raw)
                 } else {
-                    text.clone()
+                    raw.clone()
                 };
-                out.plain_text.push_str(&text);
-                result.push(Event::Text(text));
+                text.push(&quoted);
+                result.push(Event::Text(quoted));
             }
             Event::Code(code) => {
-                out.plain_text.push_str(code);
+                text.push(code);
                 result.push(event.clone());
             }
             Event::End(
@@ -304,7 +371,7 @@ pub fn render(
                 | TagEnd::CodeBlock
                 | TagEnd::Heading(_),
             ) => {
-                out.plain_text.push('\n');
+                text.push("\n");
                 result.push(event.clone());
             }
             Event::Start(Tag::Table(_)) => {
@@ -326,38 +393,163 @@ pub fn render(
                 })));
             }
             Event::SoftBreak | Event::HardBreak => {
-                out.plain_text.push(' ');
+                text.push(" ");
                 result.push(event.clone());
             }
             _ => result.push(event.clone()),
         }
         i += 1;
     }
-    let mut html_out = String::with_capacity(body.len() * 3 / 2);
     if let Some(end) = summary_end {
         let mut summary = String::new();
-        html::push_html(&mut summary, result[..end].iter().cloned());
+        html::push_html(&mut summary, result.list[..end].iter().cloned());
         out.summary = Some(summary);
     }
-    html::push_html(&mut html_out, result.into_iter());
-    out.html = html_out;
+    let mut html_out = String::new();
+    if want.html {
+        html_out.reserve(body.len() * 3 / 2);
+        html::push_html(&mut html_out, result.list.into_iter());
+    }
     // Profiles may come from the associations themselves: whatever slipped through above (or
     // a future change lets through), the allow-list has the last word.
     if !at.trusted || !options.unsafe_html {
-        out.html = sanitize(&out.html);
+        if want.html {
+            html_out = sanitize(&html_out);
+        }
         if let Some(summary) = &mut out.summary {
             *summary = sanitize(summary);
         }
     }
     out.toc = build_toc(&out.headings);
-    // The site model keeps every page's HTML and text until the build ends: on a large site the
-    // slack left by growing the buffers was hundreds of megabytes.
-    out.html.shrink_to_fit();
-    out.plain_text.shrink_to_fit();
+    // The site model keeps every page's outline until the build ends: the slack of lists grown
+    // one push at a time was about a fifth of it.
     if let Some(summary) = &mut out.summary {
         summary.shrink_to_fit();
     }
-    out
+    out.headings.shrink_to_fit();
+    out.images.shrink_to_fit();
+    out.anchor_refs.shrink_to_fit();
+    out.external_links.shrink_to_fit();
+    shrink_toc(&mut out.toc);
+    let body = Body {
+        html: html_out,
+        words: text.words.count,
+        text: text.text,
+    };
+    (out, body)
+}
+
+/// The text of a body exactly as [`render`] builds it ([`Body::text`]), in one pass over the
+/// parser's events without the outline, links or HTML: what the search index reads of every
+/// page, so it is kept cheap. A test holds the two to the same text.
+pub fn plain_text(body: &str, options: &MarkdownOptions) -> String {
+    let mut text = String::with_capacity(body.len());
+    // `render` skips an image's alt text up to the first end of an image, nested or not.
+    let mut in_image = false;
+    for event in Parser::new_ext(body, parser_options(options.smart_punctuation)) {
+        if in_image {
+            in_image = !matches!(event, Event::End(TagEnd::Image));
+            continue;
+        }
+        match event {
+            Event::Start(Tag::Image { .. }) => in_image = true,
+            Event::Text(t) if options.finnish_quotes => text.push_str(&finnish_quotes(&t)),
+            Event::Text(t) | Event::Code(t) => text.push_str(&t),
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Item
+                | TagEnd::TableCell
+                | TagEnd::CodeBlock
+                | TagEnd::Heading(_),
+            ) => text.push('\n'),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            _ => {}
+        }
+    }
+    text
+}
+
+/// The events of the rendered body, collected only when `on`.
+struct Output<'a> {
+    on: bool,
+    list: Vec<Event<'a>>,
+}
+
+impl<'a> Output<'a> {
+    fn push(&mut self, event: Event<'a>) {
+        if self.on {
+            self.list.push(event);
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.list.len()
+    }
+}
+
+/// The text of a body as it is rendered, and its words counted on the way whether or not the
+/// text itself is kept.
+struct TextSink {
+    keep: bool,
+    count: bool,
+    text: String,
+    words: WordCount,
+}
+
+impl TextSink {
+    fn new(want: Want, body_len: usize) -> TextSink {
+        // The text is at most about as long as the body (smart quotes may lengthen it a little).
+        let text = if want.text {
+            String::with_capacity(body_len)
+        } else {
+            String::new()
+        };
+        TextSink {
+            keep: want.text,
+            count: want.words,
+            text,
+            words: WordCount::default(),
+        }
+    }
+
+    fn push(&mut self, s: &str) {
+        // Counting is most of the cost of the text: only loading asks for it.
+        if self.count {
+            self.words.push(s);
+        }
+        if self.keep {
+            self.text.push_str(s);
+        }
+    }
+}
+
+/// `text.split_whitespace().count()` over text that arrives in pieces (a word may continue into
+/// the next piece), with ASCII bytes checked one by one: the character iterator was a visible
+/// part of loading a large site.
+#[derive(Default)]
+struct WordCount {
+    count: usize,
+    in_word: bool,
+}
+
+impl WordCount {
+    fn push(&mut self, text: &str) {
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            let space = if b < 0x80 {
+                i += 1;
+                matches!(b, b' ' | b'\t'..=b'\r')
+            } else {
+                let c = text[i..].chars().next().expect("a character starts here");
+                i += c.len_utf8();
+                c.is_whitespace()
+            };
+            self.count += usize::from(!space && !self.in_word);
+            self.in_word = !space;
+        }
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -716,6 +908,13 @@ fn build_toc(headings: &[HeadingInfo]) -> Vec<TocEntry> {
     root
 }
 
+fn shrink_toc(list: &mut Vec<TocEntry>) {
+    list.shrink_to_fit();
+    for entry in list {
+        shrink_toc(&mut entry.children);
+    }
+}
+
 fn insert_toc(list: &mut Vec<TocEntry>, entry: TocEntry) {
     match list.last_mut() {
         Some(last) if last.level < entry.level => insert_toc(&mut last.children, entry),
@@ -745,14 +944,115 @@ mod tests {
         }
     }
 
-    fn run(body: &str, trusted: bool) -> Rendered {
+    /// The outline with the HTML and text of a body.
+    struct Out {
+        rendered: Rendered,
+        html: String,
+        text: String,
+        words: usize,
+    }
+
+    impl std::ops::Deref for Out {
+        type Target = Rendered;
+        fn deref(&self) -> &Rendered {
+            &self.rendered
+        }
+    }
+
+    fn run(body: &str, trusted: bool) -> Out {
         let at = BodySource {
             file: Path::new("x.md"),
             source: body,
             body_offset: 0,
             trusted,
         };
-        render(body, &at, &opts(), &Links)
+        let (rendered, b) = render(body, &at, &opts(), &Links, Want::ALL);
+        Out {
+            rendered,
+            html: b.html,
+            text: b.text,
+            words: b.words,
+        }
+    }
+
+    #[test]
+    fn words_are_counted_as_split_whitespace_counts_them() {
+        for text in [
+            "",
+            " ",
+            "yksi",
+            "  kaksi sanaa  ",
+            "ä\u{a0}ö\u{2003}å\u{3000}x\u{85}y\u{1680}z",
+            "a\tb\nc\rd\u{b}e\u{c}f\u{1c}g",
+            "Järjestö – ”lainaus” 12,5 €\n\n## Otsikko\n",
+        ] {
+            let mut whole = WordCount::default();
+            whole.push(text);
+            assert_eq!(whole.count, text.split_whitespace().count(), "{text:?}");
+            // In pieces split anywhere on a character boundary: a word may span two pieces.
+            for (at, _) in text.char_indices() {
+                let mut parts = WordCount::default();
+                parts.push(&text[..at]);
+                parts.push(&text[at..]);
+                assert_eq!(parts.count, whole.count, "{text:?} split at {at}");
+            }
+        }
+    }
+
+    #[test]
+    fn plain_text_is_the_text_render_builds() {
+        let bodies = [
+            "Alku *korostus*ja `koodi`.\nRivi  \nkatko.\n\n## Otsikko `x` [linkki](@/a/b.md)\n",
+            "- yksi\n- [ ] kaksi\n  - sisä\n\n1. a\n\n> lainaus\n\n```\nkoodi\n```\n",
+            "| a | b |\n|---|---|\n| c ![kuva](x.png) | d |\n\nTeksti[^1].\n\n[^1]: Alaviite.\n",
+            "![alt *em*](/x.png \"t\") jälkeen ![a ![b](y.png) c](z.png) loppu\n",
+            "![rikki](javascript:alert(1)) ja [paha](javascript:x) <b>raw</b> <!-- more -->\n",
+            "Hän sanoi \"hei\" ja 'moi' -- ja --- niin...\n\n# {#oma}\n\n![avoin",
+        ];
+        for body in bodies {
+            for (smart, finnish) in [(true, true), (true, false), (false, false)] {
+                let options = MarkdownOptions {
+                    smart_punctuation: smart,
+                    finnish_quotes: finnish,
+                    ..opts()
+                };
+                for trusted in [true, false] {
+                    let at = BodySource {
+                        file: Path::new("x.md"),
+                        source: body,
+                        body_offset: 0,
+                        trusted,
+                    };
+                    let (_, b) = render(body, &at, &options, &Links, Want::TEXT);
+                    assert_eq!(plain_text(body, &options), b.text, "{body:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_want_gives_the_same_outline_and_words() {
+        let body = "Alku *korostus*ja `koodi`.\n\n<!-- more -->\n\n## Otsikko\n\n- yksi\n- kaksi\n\n\
+                    | a | b |\n|---|---|\n| c | d |\n\n[x](@/a/b.md#y) ja [u](https://example.fi/).\n";
+        let all = run(body, true);
+        assert_eq!(all.words, all.text.split_whitespace().count());
+        for want in [Want::OUTLINE, Want::HTML, Want::TEXT] {
+            let at = BodySource {
+                file: Path::new("x.md"),
+                source: body,
+                body_offset: 0,
+                trusted: true,
+            };
+            let (r, b) = render(body, &at, &opts(), &Links, want);
+            assert_eq!(b.words, if want.words { all.words } else { 0 });
+            assert_eq!(b.html, if want.html { all.html.as_str() } else { "" });
+            assert_eq!(b.text, if want.text { all.text.as_str() } else { "" });
+            assert_eq!(r.summary, all.summary);
+            assert_eq!(r.toc, all.toc);
+            assert_eq!(r.anchor_refs.len(), all.anchor_refs.len());
+            assert_eq!(r.external_links, all.external_links);
+            assert_eq!(r.problems.len(), all.problems.len());
+        }
     }
 
     #[test]
@@ -824,7 +1124,7 @@ mod tests {
             body_offset: 0,
             trusted: true,
         };
-        let html = render(body, &at, &opts(), &Sized).html;
+        let html = render(body, &at, &opts(), &Sized, Want::HTML).1.html;
         assert!(
             html.contains(
                 "<img src=\"kuva.png\" alt=\"Kuva\" width=\"640\" height=\"480\" loading=\"lazy\""
@@ -1005,13 +1305,13 @@ mod tests {
             body_offset: 0,
             trusted: true,
         };
-        let raw = render(body, &at, &opts(), &Links).html;
+        let raw = render(body, &at, &opts(), &Links, Want::HTML).1.html;
         assert!(raw.contains("<script>"), "{raw}");
         let options = MarkdownOptions {
             unsafe_html: false,
             ..opts()
         };
-        let clean = render(body, &at, &options, &Links).html;
+        let clean = render(body, &at, &options, &Links, Want::HTML).1.html;
         assert!(
             !clean.contains("script") && !clean.contains("onclick"),
             "{clean}"

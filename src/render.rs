@@ -592,6 +592,8 @@ pub struct SectionValue<'a> {
     pub subsections: Vec<SubsectionValue<'a>>,
     /// The front matter's `[extra]` table.
     pub extra: &'a serde_json::Map<String, Json>,
+    /// The front matter's `[[tasks]]` (title, link, description).
+    pub tasks: &'a [crate::content::frontmatter::Task],
     /// Whether the section has an Atom feed.
     pub generate_feed: bool,
     /// Root-relative address of the feed, when it has one.
@@ -731,6 +733,7 @@ fn section_value<'a>(
         path: &s.path,
         subsections,
         extra: &s.meta.extra,
+        tasks: &s.meta.tasks,
         generate_feed: s.meta.generate_feed,
         feed_url: s
             .meta
@@ -847,9 +850,22 @@ impl SiteData {
     }
 }
 
+/// The plural form (CLDR category) of `count` in `language`, naming the UI string variant
+/// `<key>_<category>`. Finnish, Swedish and English (and most European languages) have two:
+/// "one" for exactly 1, "other" for everything else, 0 too. Languages without plural
+/// inflection always use "other"; a language with more forms would add its rule here.
+fn plural_category(language: &str, count: i64) -> &'static str {
+    match language.split(['-', '_']).next().unwrap_or(language) {
+        "ja" | "ko" | "zh" | "th" | "vi" => "other",
+        _ if count == 1 => "one",
+        _ => "other",
+    }
+}
+
 fn register(tera: &mut Tera, data: Arc<SiteData>, translations: Translations, css_url: &str) {
     let today = data.site.today.to_string();
     let css = css_url.to_string();
+    let language = data.site.config.language.clone();
 
     let d = data.clone();
     tera.register_function(
@@ -897,13 +913,13 @@ fn register(tera: &mut Tera, data: Arc<SiteData>, translations: Translations, cs
     tera.register_function("get_section", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
         let path: String = kwargs.must_get("path")?;
         match d.site.get(&path) {
-            Some(Item::Section(i)) => Ok(d.looked_up[i].get_or_init(|| d.section(i, &d.site.sections[i].content.html)).clone()),
+            Some(Item::Section(i)) => Ok(d.looked_up[i].get_or_init(|| d.section(i, &d.site.bodies().html(Item::Section(i)))).clone()),
             _ => Err(tera::Error::message(format!("get_section: no section `{path}` (give the path under content/, e.g. uutiset/_index.md)"))),
         }
     });
 
     // Each page calls `trans` a dozen times: the strings are tera values made once, and the
-    // key is borrowed, so a call allocates nothing.
+    // key is borrowed, so a call allocates nothing (a call with a count makes its string).
     let strings: BTreeMap<String, Value> = translations
         .into_iter()
         .map(|(k, v)| (k, Value::from(v)))
@@ -912,16 +928,25 @@ fn register(tera: &mut Tera, data: Arc<SiteData>, translations: Translations, cs
         "trans",
         move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
             let key: &str = kwargs.must_get("key")?;
-            match strings.get(key) {
-                Some(s) => Ok(s.clone()),
-                None => {
-                    let keys: Vec<&str> = strings.keys().map(String::as_str).collect();
-                    Err(tera::Error::message(format!(
-                        "trans: no UI string `{key}`; {}",
-                        suggestion_hint(key, &keys)
-                    )))
-                }
+            let missing = |wanted: &str| {
+                let keys: Vec<&str> = strings.keys().map(String::as_str).collect();
+                tera::Error::message(format!(
+                    "trans: no UI string `{wanted}`; {}",
+                    suggestion_hint(wanted, &keys)
+                ))
+            };
+            // `count=n` picks the plural form `<key>_one` or `<key>_other` by the site
+            // language's rule and puts n in place of `{n}`.
+            if let Some(count) = kwargs.get::<i64>("count")? {
+                let form = format!("{key}_{}", plural_category(&language, count));
+                let text = strings
+                    .get(&form)
+                    .or_else(|| strings.get(&format!("{key}_other")))
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| missing(&form))?;
+                return Ok(Value::from(text.replace("{n}", &count.to_string())));
             }
+            strings.get(key).cloned().ok_or_else(|| missing(key))
         },
     );
 
@@ -968,4 +993,20 @@ fn register(tera: &mut Tera, data: Arc<SiteData>, translations: Translations, cs
         }
         out
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plural_category;
+
+    #[test]
+    fn plural_forms_follow_the_language() {
+        for lang in ["fi", "sv", "en", "en-GB", "fi_FI"] {
+            assert_eq!(plural_category(lang, 1), "one", "{lang}");
+            for n in [0, 2, 5, 11, 21, 101] {
+                assert_eq!(plural_category(lang, n), "other", "{lang} {n}");
+            }
+        }
+        assert_eq!(plural_category("ja", 1), "other");
+    }
 }

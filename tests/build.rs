@@ -586,3 +586,35 @@ fn a_rebuild_writes_over_the_previous_output_and_removes_what_is_no_longer_built
         "a build over a kept output equals a build into an empty folder"
     );
 }
+
+/// A small site keeps each body's HTML from loading; a large one renders it again while
+/// writing. Both must give the same bytes: here every kept body against a fresh render.
+#[test]
+fn kept_body_html_is_what_rendering_again_gives() {
+    let mut timings = kumppani::Timings::default();
+    let options = kumppani::content::LoadOptions {
+        drafts: false,
+        today: chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap(),
+    };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let site = kumppani::load(root, None, &options, &mut timings).unwrap();
+    let bodies = site.bodies();
+    let items = (0..site.pages.len())
+        .map(kumppani::content::Item::Page)
+        .chain((0..site.sections.len()).map(kumppani::content::Item::Section));
+    let mut compared = 0;
+    for item in items {
+        let content = match item {
+            kumppani::content::Item::Page(i) => &site.pages[i].content,
+            kumppani::content::Item::Section(i) => &site.sections[i].content,
+        };
+        let kept = content
+            .kept_html
+            .as_deref()
+            .expect("the hub is small: bodies kept");
+        let again = bodies.body(item, kumppani::markdown::Want::HTML).html;
+        assert_eq!(kept, again, "{}", site.path_of(item));
+        compared += 1;
+    }
+    assert!(compared > 40, "{compared}");
+}

@@ -537,7 +537,7 @@ fn statistics_count_categories_areas_volunteers_and_stale_profiles() {
     assert!(html.contains("<li><strong>3</strong> järjestöä hakemistossa</li>"));
     assert!(
         html.contains(
-            "<li><strong>1</strong> profiilia on tarkistettu yli 12 kuukautta sitten</li>"
+            "<li><strong>1</strong> profiili on tarkistettu yli 12 kuukautta sitten</li>"
         )
     );
     let stale_list = &html[html.find("id=\"stale-title\"").unwrap()..];

@@ -330,21 +330,24 @@ fn broken_links(site: &Site, broken: &BTreeMap<(String, bool), Vec<String>>) -> 
         )
         .collect();
     let mut findings = Vec::new();
+    // The site keeps no body HTML: the bodies of the pages with a broken link are rendered
+    // again, each once however many broken links it has.
+    let bodies = site.bodies();
+    let mut rendered: HashMap<Item, String> = HashMap::new();
     for ((href, image), pages) in broken {
         let attribute = if *image { "src" } else { "href" };
         let escaped = format!("{attribute}=\"{}\"", crate::text::escape_html(href));
         let mut from_theme = Vec::new();
         for page in pages {
-            let (file, body) = match items.get(page.as_str()) {
-                Some(Item::Page(i)) => (&site.pages[*i].file, &site.pages[*i].content.html),
-                Some(Item::Section(i)) => {
-                    (&site.sections[*i].file, &site.sections[*i].content.html)
-                }
+            let (file, item) = match items.get(page.as_str()) {
+                Some(&item @ Item::Page(i)) => (&site.pages[i].file, item),
+                Some(&item @ Item::Section(i)) => (&site.sections[i].file, item),
                 None => {
                     from_theme.push(page);
                     continue;
                 }
             };
+            let body = rendered.entry(item).or_insert_with(|| bodies.html(item));
             if body.contains(&escaped) {
                 findings.push(body_link(site, file, href, *image));
             } else {

@@ -128,10 +128,25 @@ pub struct FrontMatter {
     pub in_nav: Option<bool>,
     /// Section only: template for the section's pages.
     pub page_template: Option<String>,
+    /// Section only: task cards (`[[tasks]]`), shown first on the home page by the default
+    /// theme so people find what they came for without reading the body.
+    #[serde(default)]
+    pub tasks: Vec<Task>,
     /// Organisation profile data, validated by the directory module.
     pub organisation: Option<toml::Table>,
     /// Event data, validated by the event module.
     pub event: Option<toml::Table>,
+}
+
+/// One task card of a section: what a person wants to do and where to do it.
+#[derive(Debug, Clone, Deserialize, Serialize, Default, PartialEq, Eq)]
+pub struct Task {
+    /// The task as the reader would say it: "Hae avustusta".
+    pub title: String,
+    /// An internal `@/` content path (checked when the site is rendered) or an `https://` URL.
+    pub link: String,
+    /// One short sentence under the title.
+    pub description: Option<String>,
 }
 
 /// Dates resolved from front matter.
@@ -144,7 +159,7 @@ pub struct Dates {
 }
 
 /// Keys only a section (`_index.md`) may have.
-const SECTION_ONLY: &[&str] = &["generate_feed", "in_nav", "page_template"];
+const SECTION_ONLY: &[&str] = &["generate_feed", "in_nav", "page_template", "tasks"];
 /// Keys only a page may have.
 const PAGE_ONLY: &[&str] = &["organisation", "event"];
 
@@ -218,6 +233,34 @@ pub fn parse(
         date: resolve("date", &fm.date),
         updated: resolve("updated", &fm.updated),
     };
+    for (n, task) in fm.tasks.iter().enumerate() {
+        let problem = if task.title.trim().is_empty() {
+            Some((
+                "task-without-title",
+                format!("task {} has an empty title", n + 1),
+                "give each [[tasks]] a title, e.g. title = \"Hae avustusta\"".to_string(),
+            ))
+        } else if !(task.link.starts_with("@/")
+            || task.link.starts_with("https://")
+            || task.link.starts_with("http://"))
+        {
+            Some((
+                "task-link",
+                format!("the link of task `{}` is `{}`, neither an `@/` content path nor a web address", task.title, task.link),
+                "link to a content file, e.g. link = \"@/jarjestot/_index.md\", or to an https:// address".to_string(),
+            ))
+        } else {
+            None
+        };
+        if let Some((code, message, hint)) = problem {
+            problems.push(
+                Diagnostic::error(code, message)
+                    .with_file(file)
+                    .at_offset(source, key_at("tasks"))
+                    .with_hint(hint),
+            );
+        }
+    }
     if problems.is_empty() {
         Ok((fm, dates))
     } else {
@@ -252,7 +295,16 @@ mod tests {
         );
         assert_eq!(
             section,
-            [&common[..], &["generate_feed", "in_nav", "page_template"]].concat()
+            [
+                &common[..],
+                &[
+                    "generate_feed",
+                    "in_nav",
+                    "page_template",
+                    "tasks[title,link,description]"
+                ]
+            ]
+            .concat()
         );
     }
 
@@ -314,6 +366,30 @@ mod tests {
         let s = split(src, Path::new("a.md")).unwrap();
         let errs = parse(&s, Path::new("a.md"), src, false).unwrap_err();
         assert_eq!(errs[0].line, 3);
+    }
+
+    #[test]
+    fn tasks_are_read_on_sections_and_checked() {
+        let src =
+            "+++\ntitle = \"A\"\n[[tasks]]\ntitle = \"Hae avustusta\"\nlink = \"@/a.md\"\n+++\n";
+        let s = split(src, Path::new("_index.md")).unwrap();
+        let (fm, _) = parse(&s, Path::new("_index.md"), src, true).unwrap();
+        assert_eq!(fm.tasks[0].title, "Hae avustusta");
+        assert_eq!(fm.tasks[0].link, "@/a.md");
+        assert_eq!(fm.tasks[0].description, None);
+        // Not on pages.
+        let errs = parse(&s, Path::new("a.md"), src, false).unwrap_err();
+        assert_eq!(errs[0].code, "unknown-key");
+        // A relative link would break under a sub-path: refused, pointing at `tasks`.
+        let src = "+++\ntitle = \"A\"\n[[tasks]]\ntitle = \"T\"\nlink = \"jarjestot/\"\n+++\n";
+        let s = split(src, Path::new("_index.md")).unwrap();
+        let errs = parse(&s, Path::new("_index.md"), src, true).unwrap_err();
+        assert_eq!((errs[0].code, errs[0].line), ("task-link", 3));
+        // Unknown keys inside a task are refused too.
+        let src =
+            "+++\ntitle = \"A\"\n[[tasks]]\ntitle = \"T\"\nlink = \"@/a.md\"\nicon = \"x\"\n+++\n";
+        let s = split(src, Path::new("_index.md")).unwrap();
+        assert!(parse(&s, Path::new("_index.md"), src, true).is_err());
     }
 
     #[test]

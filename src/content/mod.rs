@@ -1,7 +1,10 @@
 //! The content model: an immutable [`Site`] of pages, sections and taxonomies, every internal
 //! link resolved, with the typed organisation profiles of the directory ([`organisation`]).
 //! Rendering reads only this model, never the file system; the model imports nothing of
-//! rendering, writing or the generators.
+//! rendering, writing or the generators. Of each Markdown body the model keeps the outline
+//! (headings, table of contents, summary, links, images, problems, word count), not its HTML or
+//! text: a site's memory grows with its metadata, not its text. Whatever writes, indexes or
+//! crawls a page renders the body again with [`Site::bodies`], the one way bodies are rendered.
 
 pub mod event;
 pub mod frontmatter;
@@ -10,7 +13,7 @@ pub mod organisation;
 mod update;
 
 pub use frontmatter::{Dates, FrontMatter};
-pub use load::{LoadOptions, is_editor_temp, load, load_collecting};
+pub use load::{BodyRenderer, LoadOptions, is_editor_temp, load, load_collecting};
 pub use update::{Changes, Update, update_pages};
 
 use crate::config::Config;
@@ -58,7 +61,8 @@ pub struct Page {
     pub path: String,
     /// Index of the section the page belongs to.
     pub section: usize,
-    /// Rendered Markdown.
+    /// What the build keeps of the rendered Markdown (not its HTML or text: see
+    /// [`Site::bodies`]).
     pub content: Rendered,
     /// Words in the body.
     pub word_count: usize,
@@ -91,7 +95,8 @@ pub struct Section {
     pub pages: Vec<usize>,
     /// Child sections, in display order.
     pub subsections: Vec<usize>,
-    /// Rendered Markdown.
+    /// What the build keeps of the rendered Markdown (not its HTML or text: see
+    /// [`Site::bodies`]).
     pub content: Rendered,
 }
 
@@ -116,7 +121,7 @@ pub struct Term {
 }
 
 /// A reference to a page or section by index.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Item {
     /// Index into `Site::pages`.
     Page(usize),
@@ -152,6 +157,9 @@ pub struct Site {
     pub assets: Vec<Asset>,
     /// Warnings found while loading.
     pub warnings: Vec<Diagnostic>,
+    /// Content files that failed to parse (`uutiset/rikki.md`): links to them render as `#`
+    /// whenever a body is rendered again.
+    pub unreadable: Vec<String>,
     /// The date the site is built as of: freshness of profiles, `now()` in templates.
     pub today: chrono::NaiveDate,
 }

@@ -8,9 +8,10 @@
 
 use super::load::{
     BodyRenderer, Parsed, check_anchors_of, link_neighbours, page_slug, parse_file,
-    sort_section_pages, sort_term_pages, title_keys_of, word_count,
+    sort_section_pages, sort_term_pages, title_keys_of,
 };
 use super::{Item, LoadOptions, Page, Site};
+use crate::markdown::Want;
 use std::collections::HashSet;
 
 /// What replacing pages changed, for deciding what to render again.
@@ -58,7 +59,7 @@ pub fn update_pages(site: &mut Site, files: &[String], options: &LoadOptions) ->
             if let Some(why) = shape_change(site, old, &parsed, options) {
                 return Update::Declined(why);
             }
-            let content = bodies.render(&parsed.file);
+            let (content, body) = bodies.render(&parsed.file, Want::OUTLINE);
             // Warnings too: the full load then reports them as a build would.
             if !content.problems.is_empty() {
                 return Update::Declined("the edited page has problems to report");
@@ -67,7 +68,7 @@ pub fn update_pages(site: &mut Site, files: &[String], options: &LoadOptions) ->
                 index,
                 Page {
                     title: parsed.meta.title.clone().unwrap_or_default(),
-                    word_count: word_count(&content),
+                    word_count: body.words,
                     content,
                     file: parsed.file,
                     meta: parsed.meta,

@@ -1,7 +1,7 @@
 //! Atom feeds of sections, from the `atom.xml` template (a theme or site can override it).
 
 use super::{Generator, Run, always, lists_nothing, touches_nothing};
-use crate::content::{Page, Section, Site};
+use crate::content::{Item, Page, Section, Site};
 use crate::diagnostics::Result;
 use serde::Serialize;
 
@@ -68,8 +68,9 @@ fn write_feeds(run: &Run<'_>) -> Result<()> {
 }
 
 fn feed<'a>(site: &'a Site, section: &'a Section, feed_path: &str) -> Feed<'a> {
-    let mut pages: Vec<&Page> = section.pages.iter().map(|&p| &site.pages[p]).collect();
-    pages.sort_by(|a, b| {
+    let mut pages: Vec<(usize, &Page)> =
+        section.pages.iter().map(|&p| (p, &site.pages[p])).collect();
+    pages.sort_by(|(_, a), (_, b)| {
         b.dates
             .date
             .cmp(&a.dates.date)
@@ -78,13 +79,15 @@ fn feed<'a>(site: &'a Site, section: &'a Section, feed_path: &str) -> Feed<'a> {
     pages.truncate(site.config.feed_limit.max(1));
     let updated = pages
         .iter()
-        .filter_map(|p| p.dates.updated.or(p.dates.date))
+        .filter_map(|(_, p)| p.dates.updated.or(p.dates.date))
         .max()
         .or(section.dates.updated.or(section.dates.date))
         .unwrap_or_else(|| chrono::NaiveDate::from_ymd_opt(2000, 1, 1).expect("valid date"));
+    // The site keeps no body HTML: the few pages a feed lists are rendered again.
+    let bodies = site.bodies();
     let entries = pages
         .into_iter()
-        .map(|page| {
+        .map(|(index, page)| {
             let published = page.dates.date.unwrap_or(updated);
             FeedEntry {
                 title: &page.title,
@@ -92,7 +95,7 @@ fn feed<'a>(site: &'a Site, section: &'a Section, feed_path: &str) -> Feed<'a> {
                 published: feed_date(published),
                 updated: feed_date(page.dates.updated.unwrap_or(published)),
                 description: page.meta.description.as_deref(),
-                content: absolutize(&page.content.html, site),
+                content: absolutize(&bodies.html(Item::Page(index)), site),
             }
         })
         .collect();

@@ -1,7 +1,7 @@
 //! Content pages and sections.
 
 use super::{Generator, Run, SitemapEntry, always, gather};
-use crate::content::{Changes, Site};
+use crate::content::{Changes, Item, Site};
 use crate::diagnostics::{Error, Result};
 use crate::generate::Selection;
 use rayon::prelude::*;
@@ -15,14 +15,17 @@ pub const GENERATOR: Generator = Generator {
     touches,
 };
 
-/// Renders and writes every selected page and section in parallel.
+/// Renders and writes every selected page and section in parallel. The site keeps no body
+/// HTML: each page's body is rendered here, held while its page is written, and dropped.
 fn run(run: &Run<'_>) -> Result<()> {
     let (site, renderer, writer, selected) = (&**run.site, run.renderer, run.writer, run.selected);
+    let bodies = site.bodies();
     let pages = (0..site.pages.len()).into_par_iter().map(|i| {
         if !selected.page(i) {
             return Ok(());
         }
-        let html = renderer.render_page(site, i, &site.pages[i].content.html)?;
+        let body = bodies.html(Item::Page(i));
+        let html = renderer.render_page(site, i, &body)?;
         writer
             .write_page(&site.pages[i].path, &html)
             .map_err(Error::from)
@@ -31,7 +34,8 @@ fn run(run: &Run<'_>) -> Result<()> {
         if !selected.section(i) {
             return Ok(());
         }
-        let html = renderer.render_section(site, i, &site.sections[i].content.html)?;
+        let body = bodies.html(Item::Section(i));
+        let html = renderer.render_section(site, i, &body)?;
         writer
             .write_page(&site.sections[i].path, &html)
             .map_err(Error::from)

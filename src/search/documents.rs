@@ -3,7 +3,7 @@
 //! (e-mail, phone, address, people) is never read.
 
 use super::tokenize::{scrub_contacts, scrub_contacts_cow};
-use crate::content::{FrontMatter, Site};
+use crate::content::{BodyRenderer, FrontMatter, Item, Site};
 use crate::markdown::Rendered;
 use rayon::prelude::*;
 use std::borrow::Cow;
@@ -61,8 +61,9 @@ impl Field {
 }
 
 /// One page or section as the index sees it. The text of a field is `S`: owned by callers that
-/// make documents up (benchmarks), borrowed from the [`Site`] by [`collect`] so the index does
-/// not hold a second copy of every page's text.
+/// make documents up (benchmarks), borrowed from the [`Site`] by [`collect`], which leaves the
+/// body out: the index renders it again per chunk of documents, so no page text is held for
+/// every page at once.
 #[derive(Debug, Clone)]
 pub struct Doc<S = String> {
     /// Site path (`uutiset/avaus/`), the sort key that fixes document ids.
@@ -96,9 +97,11 @@ pub struct Facets {
 
 const EXCERPT_CHARS: usize = 160;
 
-/// Every published page and section, sorted by path so document ids are stable. Texts without
-/// contact data are borrowed from the site.
-pub fn collect(site: &Site) -> (Vec<Doc<Cow<'_, str>>>, Facets) {
+/// Every published page and section, sorted by path so document ids are stable, each with the
+/// item it is. Titles and other short texts are borrowed from the site; the body
+/// ([`Field::Body`], always the last field) is left out: the site keeps no page text, so
+/// [`body_text`] renders it again while the index takes its words, one chunk of pages at a time.
+pub fn collect(site: &Site) -> (Vec<Doc<Cow<'_, str>>>, Vec<Item>, Facets) {
     let mut tops: Vec<usize> = vec![0];
     tops.extend(site.sections[0].subsections.iter().copied());
     let top_of = |section: usize| -> usize {
@@ -107,9 +110,12 @@ pub fn collect(site: &Site) -> (Vec<Doc<Cow<'_, str>>>, Facets) {
         let top = chain.get(1).copied().unwrap_or(0);
         tops.iter().position(|&t| t == top).unwrap_or(0)
     };
-    let pages = site.pages.par_iter().map(|page| {
-        make_doc(
+    let bodies = site.bodies();
+    let pages = site.pages.par_iter().enumerate().map(|(i, page)| {
+        let doc = make_doc(
             site,
+            &bodies,
+            Item::Page(i),
             &page.path,
             &page.title,
             &page.meta,
@@ -120,21 +126,26 @@ pub fn collect(site: &Site) -> (Vec<Doc<Cow<'_, str>>>, Facets) {
             }),
             &page.content,
             top_of(page.section),
-        )
+        );
+        (doc, Item::Page(i))
     });
     let sections = site.sections.par_iter().enumerate().map(|(i, section)| {
-        make_doc(
+        let doc = make_doc(
             site,
+            &bodies,
+            Item::Section(i),
             &section.path,
             &section.title,
             &section.meta,
             None,
             &section.content,
             top_of(i),
-        )
+        );
+        (doc, Item::Section(i))
     });
-    let mut docs: Vec<Doc<Cow<'_, str>>> = pages.chain(sections).collect();
-    docs.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut docs: Vec<(Doc<Cow<'_, str>>, Item)> = pages.chain(sections).collect();
+    docs.sort_by(|a, b| a.0.path.cmp(&b.0.path));
+    let (docs, items) = docs.into_iter().unzip();
     let choices = |list: &[crate::config::Choice]| {
         list.iter()
             .map(|c| (c.slug.clone(), c.name.clone()))
@@ -154,11 +165,23 @@ pub fn collect(site: &Site) -> (Vec<Doc<Cow<'_, str>>>, Facets) {
         categories: orgs.map(|o| choices(&o.categories)).unwrap_or_default(),
         areas: orgs.map(|o| choices(&o.areas)).unwrap_or_default(),
     };
-    (docs, facets)
+    (docs, items, facets)
 }
 
+/// The searchable text of a page's or section's body ([`Field::Body`]), without contact data.
+pub fn body_text(bodies: &BodyRenderer<'_>, item: Item) -> String {
+    let text = bodies.text(item);
+    if let Cow::Owned(scrubbed) = scrub_contacts_cow(&text) {
+        return scrubbed;
+    }
+    text
+}
+
+#[allow(clippy::too_many_arguments)]
 fn make_doc<'a>(
     site: &Site,
+    bodies: &BodyRenderer<'_>,
+    item: Item,
     path: &'a str,
     title: &'a str,
     meta: &'a FrontMatter,
@@ -166,9 +189,13 @@ fn make_doc<'a>(
     content: &'a Rendered,
     section: usize,
 ) -> Doc<Cow<'a, str>> {
-    let body = scrub_contacts_cow(&content.plain_text);
     let description = meta.description.as_deref().map(scrub_contacts_cow);
-    let excerpt = excerpt(description.as_deref().unwrap_or(&body), EXCERPT_CHARS);
+    let excerpt = match description.as_deref() {
+        Some(d) => excerpt(d, EXCERPT_CHARS),
+        // Without a description the excerpt is the body's beginning: the only page text
+        // rendered here.
+        None => excerpt(&body_text(bodies, item), EXCERPT_CHARS),
+    };
     let mut fields = vec![(Field::Title, Cow::Borrowed(title))];
     if let Some(d) = description {
         fields.push((Field::Description, d));
@@ -180,7 +207,6 @@ fn make_doc<'a>(
     if !org_text.is_empty() {
         fields.push((Field::Organisation, Cow::Owned(org_text)));
     }
-    fields.push((Field::Body, body));
     Doc {
         path: Cow::Borrowed(path),
         title: Cow::Borrowed(title),

@@ -66,10 +66,12 @@ const Q_RATIO: f64 = 1.13;
 /// Builds the index of a site and writes it with `writer`. Each file is written as soon as it
 /// is ready, so the index is never held in memory whole.
 pub fn build_index(site: &Site, writer: &Writer, options: &IndexOptions) -> Result<IndexSummary> {
-    let (docs, facets) = documents::collect(site);
+    let (docs, items, facets) = documents::collect(site);
+    let bodies = site.bodies();
+    let body = |doc: usize| Some(documents::body_text(&bodies, items[doc]));
     let mut files = Vec::new();
     let mut problems = Vec::new();
-    let built = emit_files(&docs, &facets, options, &mut |batch| {
+    let built = emit_files(&docs, &body, &facets, options, &mut |batch| {
         let written: Vec<_> = batch
             .par_iter()
             .map(|(rel, bytes)| writer.write(rel, bytes))
@@ -110,7 +112,9 @@ pub fn index_files<S: AsRef<str> + Sync>(
     options: &IndexOptions,
 ) -> IndexFiles {
     let mut files = Vec::new();
-    let built = emit_files(docs, facets, options, &mut |batch| files.extend(batch));
+    let built = emit_files(docs, &|_| None, facets, options, &mut |batch| {
+        files.extend(batch)
+    });
     IndexFiles {
         files,
         terms: built.terms,
@@ -129,6 +133,11 @@ struct Built {
 /// Site-relative path and contents of index files.
 type Batch = Vec<(String, Vec<u8>)>;
 
+/// The [`Field::Body`] text of document `i` when its [`Doc`] leaves it out: a site's page text
+/// is rendered again only while the document is tokenised, so it is never held for every page
+/// at once.
+type LateBody<'a> = dyn Fn(usize) -> Option<String> + Sync + 'a;
+
 /// Shards handed to the sink at once: enough to write them in parallel, few enough that the
 /// index is never in memory whole.
 const SHARD_BATCH: usize = 64;
@@ -137,11 +146,12 @@ const SHARD_BATCH: usize = 64;
 /// [`IndexFiles::files`]; the manifest comes last because its version hashes every other file.
 fn emit_files<S: AsRef<str> + Sync>(
     docs: &[Doc<S>],
+    late_body: &LateBody<'_>,
     facets: &Facets,
     options: &IndexOptions,
     sink: &mut dyn FnMut(Batch),
 ) -> Built {
-    let corpus = tokenise(docs);
+    let corpus = tokenise(docs, late_body);
     let analysis = analyse_vocabulary(&corpus.words);
     let postings = score(&corpus, &analysis);
     // The per-document word counts are the largest structure so far; shards need only postings.
@@ -255,10 +265,11 @@ struct Scratch {
     counts: Vec<(u32, [u16; FIELDS])>,
 }
 
-/// Counts the words of one document; words already in `ids` are counted by id, without
-/// allocating.
+/// Counts the words of one document (its fields, then `late_body` as [`Field::Body`]); words
+/// already in `ids` are counted by id, without allocating.
 fn count_words<S: AsRef<str>>(
     doc: &Doc<S>,
+    late_body: Option<&str>,
     ids: &HashMap<String, u32, IdHash>,
     scratch: &mut Scratch,
 ) -> DocWords {
@@ -284,9 +295,13 @@ fn count_words<S: AsRef<str>>(
         counts,
     } = scratch;
     let this_doc = *this_doc;
-    for (field, body) in &doc.fields {
+    let fields = doc
+        .fields
+        .iter()
+        .map(|(field, body)| (*field, body.as_ref()));
+    for (field, body) in fields.chain(late_body.map(|b| (Field::Body, b))) {
         let f = field.index();
-        tokenize::for_each_folded_word(body.as_ref(), text, |word| {
+        tokenize::for_each_folded_word(body, text, |word| {
             lens[f] += 1;
             let slot = match ids.get(word) {
                 Some(&id) => {
@@ -336,7 +351,7 @@ fn count_words<S: AsRef<str>>(
 /// of first occurrence (document order, then position), which fixes the order scores are summed
 /// in and so the output bytes. Chunks grow from small: the first documents bring most of the
 /// vocabulary, later ones mostly known words.
-fn tokenise<S: AsRef<str> + Sync>(docs: &[Doc<S>]) -> Corpus {
+fn tokenise<S: AsRef<str> + Sync>(docs: &[Doc<S>], late_body: &LateBody<'_>) -> Corpus {
     let mut ids: HashMap<String, u32, IdHash> = HashMap::default();
     let mut corpus = Corpus {
         words: Vec::new(),
@@ -348,8 +363,12 @@ fn tokenise<S: AsRef<str> + Sync>(docs: &[Doc<S>]) -> Corpus {
         let end = (at + chunk).min(docs.len());
         let counted: Vec<DocWords> = docs[at..end]
             .par_iter()
+            .enumerate()
             .with_min_len(8)
-            .map_init(Scratch::default, |scratch, d| count_words(d, &ids, scratch))
+            .map_init(Scratch::default, |scratch, (i, d)| {
+                let body = late_body(at + i);
+                count_words(d, body.as_deref(), &ids, scratch)
+            })
             .collect();
         // Ids of each document's new words, given in document order.
         let mut counted: Vec<(DocWords, Vec<u32>)> = counted
@@ -874,7 +893,7 @@ mod tests {
                 }
             })
             .collect();
-        let corpus = tokenise(&docs);
+        let corpus = tokenise(&docs, &|_| None);
         let mut ids: HashMap<String, u32> = HashMap::new();
         let mut words: Vec<String> = Vec::new();
         for (d, doc) in docs.iter().enumerate() {

@@ -76,10 +76,16 @@ pub fn parse<T: DeserializeOwned>(
     // of loading a large site.
     T::deserialize(toml::de::Deserializer::from(document)).map_err(|err| {
         let start = err.span().map_or(0, |s| s.start);
-        let line_start = toml_text[..start.min(toml_text.len())].rfind('\n').map_or(0, |i| i + 1);
-        let key = toml_text[line_start..].split('=').next().unwrap_or("").trim();
         let message = humanize(first_line(err.message()));
-        let message = if key.is_empty() || key.contains(['[', '"']) { message } else { format!("`{key}`: {message}") };
+        // The document went into serde: it is parsed again to name the value the error is in.
+        // An empty span is the whole document's (a missing top-level key): no value to name.
+        let path = (err.span())
+            .filter(|span| !span.is_empty())
+            .and_then(|span| Spans::parse(toml_text).path_at(span.start));
+        let message = match path {
+            Some(path) => format!("`{path}`: {message}"),
+            None => message,
+        };
         vec![
             at.diagnostic("toml-type", message, start)
                 .with_hint("check the value's type: text in quotes, numbers bare, dates as YYYY-MM-DD, lists in [ ]"),
@@ -363,5 +369,19 @@ mod tests {
             "{}",
             errs[0].message
         );
+        // Nested values are named by their path; a missing key by nothing around it.
+        let file = "+++\ntitle = \"t\"\n[inner]\na = \"x\"\n+++\n";
+        let errs =
+            parse::<Doc>(&file[4..file.len() - 4], &table_keys::<Doc>(), &at(file)).unwrap_err();
+        assert!(
+            errs[0].message.starts_with("`inner.a`: invalid type"),
+            "{}",
+            errs[0].message
+        );
+        assert_eq!((errs[0].line, errs[0].column), (4, 5));
+        let file = "+++\n[inner]\na = 1\n+++\n";
+        let errs =
+            parse::<Doc>(&file[4..file.len() - 4], &table_keys::<Doc>(), &at(file)).unwrap_err();
+        assert_eq!(errs[0].message, "missing field `title`");
     }
 }

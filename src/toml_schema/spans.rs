@@ -101,6 +101,13 @@ impl<'a> Spans<'a> {
         self.at(path).map(|p| p.value.start)
     }
 
+    /// The path (`a.b[2].c`) of the innermost value written around `offset`, e.g. the one a
+    /// type error points into; `None` outside every value.
+    pub fn path_at(&self, offset: usize) -> Option<String> {
+        let mut path = String::new();
+        in_table(self.root.as_ref()?.get_ref(), offset, &mut path).then_some(path)
+    }
+
     /// Where the first string element equal to `text` is written in the array at `path`.
     pub fn element(&self, path: &[Step<'_>], text: &str) -> Option<usize> {
         let (_, array) = self.walk(path)?;
@@ -111,6 +118,41 @@ impl<'a> Spans<'a> {
             .find(|item| item.get_ref().as_str() == Some(text))
             .map(|item| item.span().start)
     }
+}
+
+/// Whether a value of `table` is written around `offset`; `path` then names the innermost.
+fn in_table(table: &DeTable<'_>, offset: usize, path: &mut String) -> bool {
+    let mark = path.len();
+    for (key, value) in table.iter() {
+        if mark > 0 {
+            path.push('.');
+        }
+        path.push_str(key.get_ref());
+        if in_value(value, offset, path) {
+            return true;
+        }
+        path.truncate(mark);
+    }
+    false
+}
+
+fn in_value(value: &Spanned<DeValue<'_>>, offset: usize, path: &mut String) -> bool {
+    let mark = path.len();
+    match value.get_ref() {
+        // A table written as `[a]` spans only its header: its keys are looked at one by one.
+        DeValue::Table(table) if in_table(table, offset, path) => return true,
+        DeValue::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                path.push_str(&format!("[{i}]"));
+                if in_value(item, offset, path) {
+                    return true;
+                }
+                path.truncate(mark);
+            }
+        }
+        _ => {}
+    }
+    value.span().contains(&offset)
 }
 
 /// `a.b[2].c` as steps; `None` when it is not written that way.
@@ -267,6 +309,21 @@ mod tests {
         );
         assert_eq!(shown(text, spans.element(&tags, "c")), Some((2, "\"c\"]")));
         assert_eq!(spans.element(&tags, "d"), None);
+    }
+
+    #[test]
+    fn the_value_around_an_offset_is_named_by_its_path() {
+        let text = "title = 5\n[markdown]\nflag = \"x\"\n[[list]]\ntags = [\"a\", 1]\n\
+                    inline = { a = { b = 2 } }\n";
+        let spans = Spans::parse(text);
+        let at = |needle: &str| spans.path_at(text.find(needle).unwrap());
+        assert_eq!(at("5"), Some("title".into()));
+        assert_eq!(at("\"x\""), Some("markdown.flag".into()));
+        assert_eq!(at("1]"), Some("list[0].tags[1]".into()));
+        assert_eq!(at("2"), Some("list[0].inline.a.b".into()));
+        assert_eq!(at("{ b"), Some("list[0].inline.a".into()));
+        // A key is not a value.
+        assert_eq!(at("title"), None);
     }
 
     #[test]

@@ -48,7 +48,7 @@ function enhance(form) {
       if (badge) badge.textContent = String(visible);
     }
     empty.hidden = shown !== 0;
-    const template = shown === 1 ? form.dataset.countOne : form.dataset.countMany;
+    const template = shown === 1 ? form.dataset.countOne : form.dataset.countOther;
     count.textContent = template.replace("{n}", String(shown));
     if (updateUrl) {
       const params = new URLSearchParams(window.location.search);
@@ -64,6 +64,10 @@ function enhance(form) {
   readUrl();
   form.hidden = false;
   apply(false);
+  // A bookmarked or shared filtered view shows its filters: the "Rajaa hakua" disclosure
+  // is opened when the URL narrows the list.
+  const disclosure = document.getElementById("directory-filters");
+  if (disclosure && (category.value || area.value || volunteers.checked)) disclosure.open = true;
   form.addEventListener("change", () => apply(true));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
