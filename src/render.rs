@@ -37,6 +37,10 @@ pub struct Decorations {
     pub page: fn(&Site, usize) -> Option<Value>,
     /// A section's [`SectionValue::directory`] (`None` except on the directory section).
     pub section: fn(&Site, usize) -> Option<Value>,
+    /// A page's `event` (`generate::events::EventValue`; absent on pages without an event).
+    pub event: fn(&Site, usize) -> Option<Value>,
+    /// A section's `events` (`generate::events::EventsValue`; absent without event pages).
+    pub events: fn(&Site, usize) -> Option<Value>,
 }
 
 /// Everything needed to render pages; built once per build.
@@ -226,6 +230,9 @@ impl Renderer {
                 (self.data.decorations.page)(site, index),
             ),
         );
+        if let Some(event) = (self.data.decorations.event)(site, index) {
+            ctx.insert_value("event", event);
+        }
         let template = page
             .meta
             .template
@@ -241,6 +248,9 @@ impl Renderer {
         let section = &site.sections[index];
         let mut ctx = self.base_context(site, &section.path, Some(index));
         ctx.insert("section", &self.data.section(index, body_html));
+        if let Some(events) = (self.data.decorations.events)(site, index) {
+            ctx.insert_value("events", events);
+        }
         let default = if index == 0 {
             "index.html"
         } else {

@@ -134,6 +134,8 @@ pub struct FrontMatter {
     pub tasks: Vec<Task>,
     /// Organisation profile data, validated by the directory module.
     pub organisation: Option<toml::Table>,
+    /// Event data, validated by the event module.
+    pub event: Option<toml::Table>,
 }
 
 /// One task card of a section: what a person wants to do and where to do it.
@@ -159,7 +161,7 @@ pub struct Dates {
 /// Keys only a section (`_index.md`) may have.
 const SECTION_ONLY: &[&str] = &["generate_feed", "in_nav", "page_template", "tasks"];
 /// Keys only a page may have.
-const PAGE_ONLY: &[&str] = &["organisation"];
+const PAGE_ONLY: &[&str] = &["organisation", "event"];
 
 /// Keys a page (or, with `is_section`, a section) may have, read from [`FrontMatter`] itself.
 pub fn schema(is_section: bool) -> &'static [(&'static str, Shape)] {
@@ -287,7 +289,10 @@ mod tests {
             "taxonomies{*}",
             "extra{*}",
         ];
-        assert_eq!(page, [&common[..], &["organisation{*}"]].concat());
+        assert_eq!(
+            page,
+            [&common[..], &["organisation{*}", "event{*}"]].concat()
+        );
         assert_eq!(
             section,
             [

@@ -120,6 +120,7 @@ pub fn load_collecting(
     build_taxonomies(&mut site, &keys, &mut problems);
     drop(keys);
     super::organisation::attach(&mut site, &mut problems);
+    super::event::attach(&mut site, &mut problems);
     check_urls(&mut site, &mut problems);
     Ok((site, problems))
 }
@@ -748,6 +749,7 @@ fn assemble(
             lower: None,
             higher: None,
             organisation: None,
+            event: None,
         });
     }
     let items = || {

@@ -6,6 +6,7 @@
 //! text: a site's memory grows with its metadata, not its text. Whatever writes, indexes or
 //! crawls a page renders the body again with [`Site::bodies`], the one way bodies are rendered.
 
+pub mod event;
 pub mod frontmatter;
 mod load;
 pub mod organisation;
@@ -71,6 +72,8 @@ pub struct Page {
     pub higher: Option<usize>,
     /// The checked `[organisation]` table of a directory profile.
     pub organisation: Option<organisation::Organisation>,
+    /// The checked `[event]` table of an event page.
+    pub event: Option<event::Event>,
 }
 
 /// A section (`_index.md`), including the home page (path `""`).

@@ -79,6 +79,7 @@ pub fn update_pages(site: &mut Site, files: &[String], options: &LoadOptions) ->
                     lower: old.lower,
                     higher: old.higher,
                     organisation: None,
+                    event: None,
                 },
             ));
         }
@@ -124,6 +125,9 @@ fn shape_change(
         || super::organisation::in_directory(site, &old.file.relative)
     {
         return Some("an organisation profile changed");
+    }
+    if old.event.is_some() || new.meta.event.is_some() {
+        return Some("an event changed");
     }
     None
 }

@@ -5,6 +5,7 @@
 
 pub mod aliases;
 pub mod directory;
+pub mod events;
 pub mod feeds;
 pub mod pages;
 pub mod search;
@@ -67,6 +68,7 @@ pub const GENERATORS: &[Generator] = &[
     directory::GENERATOR,
     aliases::NOT_FOUND,
     feeds::GENERATOR,
+    events::GENERATOR,
 ];
 
 /// Generators that run after all of [`GENERATORS`], in this order: the sitemap lists what the
@@ -78,6 +80,8 @@ pub const LAST: &[Generator] = &[sitemap::SITEMAP, sitemap::ROBOTS, aliases::ALI
 pub const DECORATIONS: Decorations = Decorations {
     page: directory::page_value,
     section: directory::decorate_section,
+    event: events::page_value,
+    events: events::section_value,
 };
 
 /// What one generator wrote.
