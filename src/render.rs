@@ -238,7 +238,15 @@ impl Renderer {
             .template
             .clone()
             .or_else(|| site.sections[page.section].meta.page_template.clone())
-            .unwrap_or_else(|| "page.html".into());
+            .unwrap_or_else(|| {
+                // An event's own page where the theme has one; a theme without it shows
+                // events as plain pages.
+                if page.event.is_some() && self.has_template("event.html") {
+                    "event.html".into()
+                } else {
+                    "page.html".into()
+                }
+            });
         self.render(&template, &ctx, Some(&page.file.display))
     }
 

@@ -274,15 +274,10 @@ pub(crate) fn check_all(site: &Site, problems: &mut Vec<Diagnostic>) -> Vec<(usi
     found
 }
 
-/// Checks every page's `[event]` table and stores the valid events on their pages; a page with
-/// an event uses the `event.html` template unless it names another.
+/// Checks every page's `[event]` table and stores the valid events on their pages.
 pub(crate) fn attach(site: &mut Site, problems: &mut Vec<Diagnostic>) {
     for (index, event) in check_all(site, problems) {
-        let page = &mut site.pages[index];
-        page.meta
-            .template
-            .get_or_insert_with(|| "event.html".into());
-        page.event = Some(event);
+        site.pages[index].event = Some(event);
     }
 }
 
