@@ -10,6 +10,7 @@ pub mod event;
 pub mod frontmatter;
 mod load;
 pub mod organisation;
+mod table_reader;
 mod update;
 
 pub use frontmatter::{Dates, FrontMatter};

@@ -228,12 +228,7 @@ pub fn read(
     let Some((key, value)) = doc.get_ref().get_key_value("event") else {
         return (None, vec![]);
     };
-    let mut reader = table::Reader {
-        file: &file.display,
-        source: &file.source,
-        offset: file.front_matter_offset,
-        problems: vec![],
-    };
+    let mut reader = table::Reader::new(&file.display, &file.source, file.front_matter_offset);
     let key_at = key.span().start.min(value.span().start);
     let event = match value.get_ref().as_table() {
         Some(t) => reader.event(t, key_at, is_organisation),
@@ -247,7 +242,7 @@ pub fn read(
             None
         }
     };
-    (event, reader.problems)
+    (event, std::mem::take(&mut reader.problems))
 }
 
 /// Checks every page's `[event]` table: the valid events by page index. Problems go to

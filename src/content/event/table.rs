@@ -4,10 +4,11 @@
 
 use super::{Event, Frequency, Location, Registration, Repeat, When, to_utc};
 use crate::content::organisation::checks;
-use crate::diagnostics::{Diagnostic, suggestion_hint};
+use crate::content::table_reader::{Codes, TableReader, Value};
+use crate::diagnostics::suggestion_hint;
 use chrono::{NaiveDate, NaiveDateTime};
+use std::ops::{Deref, DerefMut};
 use std::path::Path;
-use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 /// The keys an `[event]` table may have.
@@ -26,92 +27,42 @@ const LOCATION_KEYS: &[&str] = &["name", "address", "url"];
 const REGISTRATION_KEYS: &[&str] = &["url", "email", "deadline"];
 const REPEAT_KEYS: &[&str] = &["every", "until", "count", "except"];
 
-type Value<'i> = Spanned<DeValue<'i>>;
+/// An event file's `[event]` table being read (the shared rules in [`TableReader`]).
+pub(super) struct Reader<'a>(pub(super) TableReader<'a>);
 
-/// An event file being read: where its front matter sits and the problems found so far.
-pub(super) struct Reader<'a> {
-    /// The file as shown in messages.
-    pub(super) file: &'a Path,
-    /// The whole file's text.
-    pub(super) source: &'a str,
-    /// Byte offset of the front matter within the file.
-    pub(super) offset: usize,
-    /// Problems found.
-    pub(super) problems: Vec<Diagnostic>,
+impl<'a> Reader<'a> {
+    /// A reader of the front matter at `offset` in `source`.
+    pub(super) fn new(file: &'a Path, source: &'a str, offset: usize) -> Self {
+        Reader(TableReader {
+            file,
+            source,
+            offset,
+            table: "event",
+            codes: Codes {
+                wrong_type: "event-type",
+                empty: "event-empty",
+                format: "event-format",
+                unknown: "event-unknown-field",
+            },
+            problems: vec![],
+        })
+    }
+}
+
+impl<'a> Deref for Reader<'a> {
+    type Target = TableReader<'a>;
+    fn deref(&self) -> &TableReader<'a> {
+        &self.0
+    }
+}
+
+impl DerefMut for Reader<'_> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
 }
 
 impl Reader<'_> {
-    pub(super) fn error(&mut self, code: &'static str, message: String, at: usize, hint: String) {
-        let d = Diagnostic::error(code, message)
-            .with_file(self.file)
-            .at_offset(self.source, self.offset + at)
-            .with_hint(hint);
-        self.problems.push(d);
-    }
-
-    fn wrong_type(&mut self, key: &str, v: &Value<'_>, expected: &str, example: &str) {
-        self.error(
-            "event-type",
-            format!(
-                "`event.{key}` must be {expected}, not {}",
-                v.get_ref().type_str()
-            ),
-            v.span().start,
-            format!("write it like: {example}"),
-        );
-    }
-
-    fn unknown(&mut self, prefix: &str, name: &str, at: usize, allowed: &[&str]) {
-        self.error(
-            "event-unknown-field",
-            format!("unknown field `{prefix}{name}`"),
-            at,
-            suggestion_hint(name, allowed),
-        );
-    }
-
-    fn text(&mut self, key: &str, v: &Value<'_>) -> Option<String> {
-        match v.get_ref().as_str() {
-            Some(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
-            Some(_) => {
-                self.error(
-                    "event-empty",
-                    format!("`event.{key}` is empty"),
-                    v.span().start,
-                    "fill it in, or remove the line".into(),
-                );
-                None
-            }
-            None => {
-                self.wrong_type(key, v, "text in quotes", &format!("{key} = \"…\""));
-                None
-            }
-        }
-    }
-
-    fn checked(
-        &mut self,
-        key: &str,
-        v: &Value<'_>,
-        what: &str,
-        example: &str,
-        check: fn(&str) -> Result<(), &'static str>,
-    ) -> Option<String> {
-        let s = self.text(key, v)?;
-        match check(&s) {
-            Ok(()) => Some(s),
-            Err(why) => {
-                self.error(
-                    "event-format",
-                    format!("`event.{key}` is not a valid {what}: {why}"),
-                    v.span().start,
-                    format!("write it like: {example}"),
-                );
-                None
-            }
-        }
-    }
-
     /// A local date-time (`2027-04-14T17:00`, also as text) or a date (`2027-04-14`).
     fn when(&mut self, key: &str, v: &Value<'_>) -> Option<When> {
         let text = match v.get_ref() {

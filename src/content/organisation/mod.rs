@@ -252,13 +252,8 @@ fn check_page(
             );
         }
         (true, true, Some(c)) => {
-            let mut reader = profile::Reader {
-                file: &file.display,
-                source: &file.source,
-                offset: file.front_matter_offset,
-                today,
-                problems: vec![],
-            };
+            let mut reader =
+                profile::Reader::new(&file.display, &file.source, file.front_matter_offset, today);
             let parsed = table.and_then(|(key, value)| {
                 let table = value.get_ref().as_table()?;
                 Some(reader.organisation(table, key.span().start, c))

@@ -7,10 +7,11 @@
 use super::checks;
 use super::{Contact, Organisation};
 use crate::config::OrganisationsConfig;
+use crate::content::table_reader::{Codes, TableReader, Value};
 use crate::diagnostics::{Diagnostic, suggestion_hint};
 use chrono::NaiveDate;
+use std::ops::{Deref, DerefMut};
 use std::path::Path;
-use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 /// Where in the file the values that are compared across profiles sit.
@@ -24,69 +25,56 @@ pub(super) struct Spots {
     pub(super) verified: Option<usize>,
 }
 
-/// A profile file being read: where its front matter sits and the problems found so far.
+/// A profile file's `[organisation]` table being read (the shared rules in [`TableReader`]).
 pub(super) struct Reader<'a> {
-    /// The file as shown in messages.
-    pub(super) file: &'a Path,
-    /// The whole file's text.
-    pub(super) source: &'a str,
-    /// Byte offset of the front matter within the file.
-    pub(super) offset: usize,
+    base: TableReader<'a>,
     /// Today, for dates that must not be in the future.
-    pub(super) today: NaiveDate,
-    /// Problems found.
-    pub(super) problems: Vec<Diagnostic>,
+    today: NaiveDate,
 }
 
-type Value<'i> = Spanned<DeValue<'i>>;
+impl<'a> Reader<'a> {
+    /// A reader of the front matter at `offset` in `source`, as of `today`.
+    pub(super) fn new(file: &'a Path, source: &'a str, offset: usize, today: NaiveDate) -> Self {
+        let base = TableReader {
+            file,
+            source,
+            offset,
+            table: "organisation",
+            codes: Codes {
+                wrong_type: "organisation-type",
+                empty: "organisation-empty",
+                format: "organisation-format",
+                unknown: "organisation-unknown-field",
+            },
+            problems: vec![],
+        };
+        Reader { base, today }
+    }
+}
+
+impl<'a> Deref for Reader<'a> {
+    type Target = TableReader<'a>;
+    fn deref(&self) -> &TableReader<'a> {
+        &self.base
+    }
+}
+
+impl DerefMut for Reader<'_> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.base
+    }
+}
 
 impl Reader<'_> {
-    /// A diagnostic at a span start within the front matter.
-    pub(super) fn at(&self, d: Diagnostic, span_start: usize) -> Diagnostic {
-        d.with_file(self.file)
-            .at_offset(self.source, self.offset + span_start)
-    }
-
-    fn error(&mut self, code: &'static str, message: String, span_start: usize, hint: String) {
-        let d = self.at(Diagnostic::error(code, message), span_start);
-        self.problems.push(d.with_hint(hint));
-    }
-
-    fn wrong_type(&mut self, key: &str, v: &Value<'_>, expected: &str, example: &str) {
-        self.error(
-            "organisation-type",
-            format!(
-                "`organisation.{key}` must be {expected}, not {}",
-                v.get_ref().type_str()
-            ),
-            v.span().start,
-            format!("write it like: {key} = {example}"),
-        );
-    }
-
-    fn text(&mut self, key: &str, v: &Value<'_>) -> Option<String> {
-        match v.get_ref().as_str() {
-            Some(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
-            Some(_) => {
-                self.error(
-                    "organisation-empty",
-                    format!("`organisation.{key}` is empty"),
-                    v.span().start,
-                    "fill it in, or remove the line (or comment it out with #)".into(),
-                );
-                None
-            }
-            None => {
-                self.wrong_type(key, v, "text in quotes", "\"…\"");
-                None
-            }
-        }
-    }
-
     /// A list of texts, each with its span start.
     fn texts(&mut self, key: &str, v: &Value<'_>) -> Option<Vec<(String, usize)>> {
         let Some(items) = v.get_ref().as_array() else {
-            self.wrong_type(key, v, "a list of texts", "[\"…\", \"…\"]");
+            self.wrong_type(
+                key,
+                v,
+                "a list of texts",
+                &format!("{key} = [\"…\", \"…\"]"),
+            );
             return None;
         };
         let mut out = Vec::new();
@@ -101,18 +89,24 @@ impl Reader<'_> {
     fn boolean(&mut self, key: &str, v: &Value<'_>) -> Option<bool> {
         let b = v.get_ref().as_bool();
         if b.is_none() {
-            self.wrong_type(key, v, "true or false (without quotes)", "true");
+            self.wrong_type(
+                key,
+                v,
+                "true or false (without quotes)",
+                &format!("{key} = true"),
+            );
         }
         b
     }
 
     /// A date written `2026-05-01` or `"2026-05-01"`; refused when later than today.
     fn past_date(&mut self, key: &str, v: &Value<'_>) -> Option<NaiveDate> {
+        let today = self.today;
         let text = match v.get_ref() {
             DeValue::Datetime(d) => d.to_string(),
             DeValue::String(s) => s.to_string(),
             _ => {
-                self.wrong_type(key, v, "a date", "2026-05-01");
+                self.wrong_type(key, v, "a date", &format!("{key} = 2026-05-01"));
                 return None;
             }
         };
@@ -121,7 +115,7 @@ impl Reader<'_> {
                 "organisation-date",
                 format!("`organisation.{key}` is not a date: `{text}`"),
                 v.span().start,
-                format!("write dates as YYYY-MM-DD, e.g. {key} = {}", self.today),
+                format!("write dates as YYYY-MM-DD, e.g. {key} = {}", today),
             );
             return None;
         };
@@ -132,7 +126,7 @@ impl Reader<'_> {
                 v.span().start,
                 format!(
                     "use the day the information was actually confirmed (today is {})",
-                    self.today
+                    today
                 ),
             );
             return None;
@@ -140,54 +134,34 @@ impl Reader<'_> {
         Some(date)
     }
 
-    fn checked(
-        &mut self,
-        key: &str,
-        v: &Value<'_>,
-        what: &str,
-        example: &str,
-        check: impl Fn(&str) -> Result<(), String>,
-    ) -> Option<String> {
-        let s = self.text(key, v)?;
-        match check(&s) {
-            Ok(()) => Some(s),
-            Err(why) => {
-                self.error(
-                    "organisation-format",
-                    format!("`organisation.{key}` is not a valid {what}: {why}"),
-                    v.span().start,
-                    format!("write it like: {key} = \"{example}\""),
-                );
-                None
-            }
-        }
-    }
-
     fn email(&mut self, key: &str, v: &Value<'_>) -> Option<String> {
-        self.checked(key, v, "e-mail address", "info@yhdistys.fi", |s| {
-            checks::email(s).map_err(String::from)
-        })
+        self.checked(
+            key,
+            v,
+            "e-mail address",
+            &format!("{key} = \"info@yhdistys.fi\""),
+            |s| checks::email(s).map_err(String::from),
+        )
     }
 
     fn phone(&mut self, key: &str, v: &Value<'_>) -> Option<String> {
-        self.checked(key, v, "Finnish phone number", "040 123 4567", |s| {
-            checks::phone(s).map(|_| ()).map_err(String::from)
-        })
+        self.checked(
+            key,
+            v,
+            "Finnish phone number",
+            &format!("{key} = \"040 123 4567\""),
+            |s| checks::phone(s).map(|_| ()).map_err(String::from),
+        )
     }
 
     fn url(&mut self, key: &str, v: &Value<'_>) -> Option<String> {
-        self.checked(key, v, "web address", "https://www.yhdistys.fi/", |s| {
-            checks::web_url(s).map_err(String::from)
-        })
-    }
-
-    fn unknown_key(&mut self, prefix: &str, name: &str, span_start: usize, allowed: &[&str]) {
-        self.error(
-            "organisation-unknown-field",
-            format!("unknown field `{prefix}{name}`"),
-            span_start,
-            suggestion_hint(name, allowed),
-        );
+        self.checked(
+            key,
+            v,
+            "web address",
+            &format!("{key} = \"https://www.yhdistys.fi/\""),
+            |s| checks::web_url(s).map_err(String::from),
+        )
     }
 
     fn choice(
@@ -298,7 +272,7 @@ impl Reader<'_> {
                 }
                 "logo" => org.logo = self.logo(v),
                 "contacts" => org.contacts = self.contacts(v),
-                _ => self.unknown_key(
+                _ => self.unknown(
                     "organisation.",
                     name,
                     key.span().start,
@@ -346,7 +320,12 @@ impl Reader<'_> {
             .as_integer()
             .and_then(|i| i64::from_str_radix(i.as_str(), i.radix()).ok())
         else {
-            self.wrong_type(key, v, "a year (a number without quotes)", "1987");
+            self.wrong_type(
+                key,
+                v,
+                "a year (a number without quotes)",
+                &format!("{key} = 1987"),
+            );
             return None;
         };
         let this_year = i64::from(chrono::Datelike::year(&self.today));
@@ -412,6 +391,7 @@ impl Reader<'_> {
     }
 
     fn contact(&mut self, table: &DeTable<'_>, item_span: usize) -> Option<Contact> {
+        let today = self.today;
         let mut c = Contact::default();
         let (mut name_at, mut consent) = (None, None);
         let before = self.problems.len();
@@ -428,7 +408,7 @@ impl Reader<'_> {
                 "phone" => c.phone = self.phone(&field, v),
                 "consent" => consent = self.boolean(&field, v),
                 "consent_date" => c.consent_date = self.past_date(&field, v),
-                _ => self.unknown_key(
+                _ => self.unknown(
                     "organisation.contacts.",
                     name,
                     key.span().start,
@@ -461,7 +441,7 @@ impl Reader<'_> {
                 "organisation-consent",
                 format!("{who} has no recorded consent: a named person is published only with `consent = true` and `consent_date` (missing {missing})"),
                 at,
-                format!("a person's name and contact details are personal data: ask them for permission to publish, then add consent = true and consent_date = {} — or remove this [[organisation.contacts]] block and use the organisation's own role address", self.today),
+                format!("a person's name and contact details are personal data: ask them for permission to publish, then add consent = true and consent_date = {} — or remove this [[organisation.contacts]] block and use the organisation's own role address", today),
             );
         }
         (self.problems.len() == before).then_some(c)
@@ -493,19 +473,18 @@ mod tests {
             .iter()
             .find(|(k, _)| k.get_ref() == "organisation")
             .unwrap();
-        let mut r = Reader {
-            file: Path::new("x.md"),
-            source: front,
-            offset: 0,
-            today: NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(),
-            problems: vec![],
-        };
+        let mut r = Reader::new(
+            Path::new("x.md"),
+            front,
+            0,
+            NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(),
+        );
         let (org, _) = r.organisation(
             value.get_ref().as_table().unwrap(),
             key.span().start,
             &config(),
         );
-        (org, r.problems)
+        (org, std::mem::take(&mut r.problems))
     }
 
     #[test]
