@@ -10,9 +10,7 @@ mod common;
 use common::{TestSite, kumppani};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashSet};
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 /// Floors for the whole sample: on 2026-12-02 (commit a1841d8, submitted queries matching whole
 /// words) it gave recall@10 0.877 and MRR@10 0.871; the margin of 0.02 leaves room for a tie
@@ -37,27 +35,7 @@ fn run_queries(site: &Path, queries: &[Value]) -> Vec<Vec<String>> {
         .iter()
         .map(|q| json!({"query": q["query"], "submitted": true}))
         .collect();
-    let mut child = Command::new("node")
-        .arg(repo().join("tests/search_eval.mjs"))
-        .arg(site)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("node must be installed to run the search evaluation (apt-get install nodejs)");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(json!({ "queries": request }).to_string().as_bytes())
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
-    assert!(
-        output.status.success(),
-        "search_eval.mjs failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let answer: Value = serde_json::from_slice(&output.stdout).expect("JSON from search_eval.mjs");
+    let answer = common::node_eval(site, &json!({ "queries": request }));
     answer["results"]
         .as_array()
         .expect("results")

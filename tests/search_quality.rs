@@ -4,11 +4,12 @@
 //! title queries must put their page first. Also checks that `search.js` normalises words
 //! exactly like the Rust indexer.
 
+mod common;
+
+use common::node_eval;
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 #[derive(Deserialize)]
 struct Cases {
@@ -38,31 +39,6 @@ fn build_hub(out: &Path) {
         ..Default::default()
     })
     .expect("the hub builds");
-}
-
-/// Runs the JS engine under node; returns its JSON answer.
-fn node_eval(site: &Path, request: &serde_json::Value) -> serde_json::Value {
-    let mut child = Command::new("node")
-        .arg(repo().join("tests/search_eval.mjs"))
-        .arg(site)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("node must be installed to run the search quality tests (apt-get install nodejs)");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(request.to_string().as_bytes())
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
-    assert!(
-        output.status.success(),
-        "search_eval.mjs failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).expect("JSON from search_eval.mjs")
 }
 
 #[test]

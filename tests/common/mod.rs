@@ -138,3 +138,31 @@ pub fn attr_values(html: &str, attr: &str) -> Vec<String> {
     }
     out
 }
+
+/// Runs the browser's search engine of a built site (`search.js` under node, through
+/// `tests/search_eval.mjs`) on a JSON request; returns its JSON answer.
+pub fn node_eval(site: &Path, request: &serde_json::Value) -> serde_json::Value {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = Command::new("node")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/search_eval.mjs"))
+        .arg(site)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("node must be installed to run the search tests (apt-get install nodejs)");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(request.to_string().as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        output.status.success(),
+        "search_eval.mjs failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("JSON from search_eval.mjs")
+}
