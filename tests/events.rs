@@ -358,3 +358,34 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
         .map(|e| e.into_path())
         .collect()
 }
+
+#[test]
+fn the_home_page_shows_the_next_three_events() {
+    let site = built();
+    let home = site.read("index.html");
+    let start = home
+        .find(r#"<section class="upcoming""#)
+        .expect("the home page lists upcoming events");
+    let list = &home[start..start + home[start..].find("</section>").unwrap()];
+    let titles: Vec<usize> = [
+        "Kuukausittain",
+        "Viikoittainen kokoontuminen",
+        "Ennen kesäaikaa",
+    ]
+    .iter()
+    .map(|t| {
+        list.find(t)
+            .unwrap_or_else(|| panic!("{t} missing: {list}"))
+    })
+    .collect();
+    assert!(
+        titles.windows(2).all(|w| w[0] < w[1]),
+        "soonest first: {list}"
+    );
+    assert!(!list.contains("Kesäajassa"), "only three: {list}");
+    assert!(!list.contains("Yön yli"), "past events stay out: {list}");
+    assert!(
+        list.contains(r#"href="/hub/tapahtumat/""#),
+        "links the events: {list}"
+    );
+}

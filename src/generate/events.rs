@@ -641,20 +641,30 @@ pub struct EventsValue {
     pub past: Vec<YearValue>,
     /// Root-relative address of the calendar of all events.
     pub ics_url: String,
+    /// Root-relative address of the section that lists the events (the home page's "all
+    /// events" link).
+    pub section_url: String,
 }
 
-/// `events` of section `index` (see [`EventsValue`]): `None` unless some of its pages are events.
+/// `events` of section `index` (see [`EventsValue`]): `None` unless some of its pages are
+/// events. The home page gets every event of the site, for its "next events" list.
 pub fn section_value(site: &Site, index: usize) -> Option<tera::Value> {
     let section = &site.sections[index];
-    let pages: Vec<usize> = section
-        .pages
-        .iter()
-        .copied()
-        .filter(|&p| site.pages[p].event.is_some())
-        .collect();
-    if pages.is_empty() {
-        return None;
-    }
+    let pages: Vec<usize> = if index == 0 {
+        (0..site.pages.len())
+            .filter(|&p| site.pages[p].event.is_some())
+            .collect()
+    } else {
+        section
+            .pages
+            .iter()
+            .copied()
+            .filter(|&p| site.pages[p].event.is_some())
+            .collect()
+    };
+    let listing = site.sections[site.pages[*pages.first()?].section]
+        .path
+        .clone();
     let mut upcoming: Vec<(chrono::DateTime<chrono::Utc>, CardValue)> = Vec::new();
     let mut past: Vec<(chrono::DateTime<chrono::Utc>, CardValue)> = Vec::new();
     for p in pages {
@@ -718,6 +728,7 @@ pub fn section_value(site: &Site, index: usize) -> Option<tera::Value> {
         upcoming: upcoming.into_iter().map(|(_, c)| c).collect(),
         past: years,
         ics_url: site.url(ALL_EVENTS),
+        section_url: site.url(&listing),
     };
     Some(tera::Value::from_serializable(&value))
 }
